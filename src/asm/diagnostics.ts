@@ -1,0 +1,131 @@
+// Diagnostics are data: a stable code, a message, and the origin (source span plus macro expansion
+// stack). Every bad input ends in one of these, never in a JavaScript stack trace.
+
+/** A place in a source file; line and col are 1-based, col counts characters of the original line. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One level of macro expansion: which macro (or `.irp`/`.rept`/cpp macro) and where it was invoked. */
+export interface ExpansionFrame {
+  macro: string;
+  at: SourceLocation;
+}
+
+/** Where a statement came from: its own location, and the expansion stack, innermost first. */
+export interface Origin {
+  location: SourceLocation;
+  stack: ExpansionFrame[];
+}
+
+export type Severity = 'error' | 'warning';
+
+/** Every code the lab emits, with a one-line summary. Codes are stable: never renumber, only add. */
+export const DIAGNOSTIC_CODES = {
+  // C preprocessor
+  HL0101: 'include file not found',
+  HL0102: 'cyclic #include',
+  HL0103: 'unterminated #if/#ifdef/#ifndef',
+  HL0104: '#elif/#else/#endif without #if',
+  HL0105: 'invalid #if expression',
+  HL0106: 'wrong number of arguments to a function-like macro',
+  HL0107: '#error directive',
+  HL0108: 'unterminated comment',
+  HL0109: 'invalid preprocessing directive',
+  HL0110: 'unterminated argument list of a function-like macro',
+  // GNU as macros and conditionals
+  HL0201: '.macro without .endm',
+  HL0202: '.endm or .exitm outside a macro',
+  HL0203: '.if without .endif',
+  HL0204: '.else/.elseif/.endif without .if',
+  HL0205: '.rept/.irp/.irpc without .endr',
+  HL0206: '.endr without .rept/.irp/.irpc',
+  HL0207: 'missing value for a required macro parameter',
+  HL0208: 'unknown macro parameter name',
+  HL0209: 'too many positional arguments to a macro',
+  HL0210: 'macro expansion nested too deep',
+  HL0211: 'repeat count too large or negative',
+  HL0212: 'macro redefined',
+  HL0213: '.purgem of an unknown macro',
+  HL0214: 'bad macro definition',
+  HL0215: '.err or .error directive',
+  // Symbols and expressions
+  HL0301: 'undefined symbol',
+  HL0302: 'symbol redefined',
+  HL0303: 'unresolvable local label reference',
+  HL0304: 'malformed expression',
+  HL0305: 'expression must be absolute',
+  HL0306: 'division by zero',
+  HL0307: 'bad register alias (.req/.unreq)',
+  // Directives and data
+  HL0401: 'unknown directive',
+  HL0402: 'bad directive operand',
+  HL0403: 'value does not fit the data size',
+  HL0404: '.popsection without .pushsection',
+  HL0405: 'bad alignment',
+  HL0406: 'unterminated string',
+  // Instructions
+  HL0501: 'unknown mnemonic',
+  HL0502: 'operands do not match any form of the instruction',
+  HL0503: 'immediate out of range',
+  HL0504: 'immediate misaligned',
+  HL0505: 'unknown system register',
+  HL0506: 'system register cannot be written (msr to a read-only register)',
+  HL0507: 'system register cannot be read (mrs from a write-only register)',
+  HL0508: 'invalid register',
+  HL0509: 'branch or literal target out of range',
+  HL0510: 'immediate is not encodable as a logical (bitmask) immediate',
+  HL0511: 'literal pool entry out of range',
+  HL0512: 'unknown condition code',
+  HL0513: 'register width does not match the instruction form',
+  HL0514: 'unknown system operation (tlbi/ic/dc/at/barrier option)',
+  HL0515: 'target not in the same section and cannot be relocated',
+  // Limits and the command line
+  HL0901: 'input too large',
+  HL0902: 'cannot read file',
+  HL0903: 'bad command-line argument',
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  origin: Origin;
+}
+
+/** Thrown to abandon the current statement or file; carries one or more diagnostics. */
+export class AsmError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic | Diagnostic[]) {
+    const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics];
+    super(list.map(formatDiagnostic).join('\n'));
+    this.name = 'AsmError';
+    this.diagnostics = list;
+  }
+}
+
+export function diagnostic(code: DiagnosticCode, message: string, origin: Origin, severity: Severity = 'error'): Diagnostic {
+  return { code, severity, message, origin };
+}
+
+/** Throws an error diagnostic. Use inside the front end where a statement cannot go on. */
+export function fail(code: DiagnosticCode, message: string, origin: Origin): never {
+  throw new AsmError(diagnostic(code, message, origin));
+}
+
+/** GNU style: `file:line:col: error[HL0501]: message`, then `  in expansion of macro 'm' at file:line:col`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const { file, line, col } = d.origin.location;
+  const head = `${file}:${line}:${col}: ${d.severity}[${d.code}]: ${d.message}`;
+  const frames = d.origin.stack.map((f) => `  in expansion of ${f.macro} at ${f.at.file}:${f.at.line}:${f.at.col}`);
+  return [head, ...frames].join('\n');
+}
+
+/** An origin for errors that are not tied to a line of source (a missing file on the command line). */
+export function originOf(file: string, line = 0, col = 0): Origin {
+  return { location: { file, line, col }, stack: [] };
+}
