@@ -1,0 +1,34 @@
+// The `hyplab` command. Each subcommand lives in src/cli/commands/<name>.ts and returns an exit status;
+// main never calls process.exit, so tests run it in-process.
+
+import yargs from 'yargs';
+import { asmCommand } from './commands/asm.ts';
+import { EXIT, processIO, type CliIO } from './io.ts';
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  let status: number = EXIT.ok;
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName('hyplab')
+    .usage('$0 <command> [options]\n\nA lab for reviewing refactorings of AArch64 assembly.')
+    .command(asmCommand(io, (code) => (status = code)))
+    .demandCommand(1, 'Name a command.')
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    .fail((message, error) => {
+      usageError = message ?? error?.message ?? 'bad usage';
+    })
+    .wrap(Math.min(100, process.stdout.columns ?? 100));
+  let helpText = '';
+  await parser.parseAsync(argv, {}, (_err, _argv, output) => {
+    helpText = output;
+  });
+  if (usageError !== undefined) {
+    io.stderr(`hyplab: error[HL0903]: ${usageError}\n(run \`hyplab --help\` for usage)\n`);
+    return EXIT.usage;
+  }
+  if (helpText) io.stdout(helpText.endsWith('\n') ? helpText : `${helpText}\n`);
+  return status;
+}
