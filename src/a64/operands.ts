@@ -1,0 +1,710 @@
+// The operand-kind table: every kind of A64 operand (registers with their ZR/SP rules, immediates with
+// range, scale and sign, shifts, extends, conditions, bitmask immediates, PC-relative targets, named
+// options) with its parse, encode, decode, print and generate functions. Table entries bind kinds to
+// pattern fields; see README.md for how to add a kind.
+
+import fc from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import type { ExprValue } from './context.ts';
+import type { RelocationType } from '../asm/program.ts';
+import { OperandError } from './entry.ts';
+import type { ExtendType, OperandEnv, OperandSpec, OperandValue, PrintEnv, ShiftType } from './entry.ts';
+import type { Fields } from './pattern.ts';
+import { gprByName, gprText } from './registers.ts';
+import { conditionByName, conditionName, conditionOtherNames, invertCondition } from './conditions.ts';
+import { decodeBitMasks, encodeBitMask } from './bitmask.ts';
+
+type Reg = Extract<OperandValue, { kind: 'reg' }>;
+type Imm = Extract<OperandValue, { kind: 'imm' }>;
+type Shift = Extract<OperandValue, { kind: 'shift' }>;
+type Extend = Extract<OperandValue, { kind: 'extend' }>;
+type Cond = Extract<OperandValue, { kind: 'cond' }>;
+type Label = Extract<OperandValue, { kind: 'label' }>;
+type Named = Extract<OperandValue, { kind: 'name' }>;
+
+const mismatch = (message: string): OperandError => new OperandError('HL0502', message);
+
+// ------------------------------------------------------------------------------------------------
+// Shared helpers: immediates, numbers, text
+
+export function signExtend(value: number | bigint, bits: number): bigint {
+  const v = BigInt(value) & ((1n << BigInt(bits)) - 1n);
+  return v >= 1n << BigInt(bits - 1) ? v - (1n << BigInt(bits)) : v;
+}
+
+export function hex(value: bigint): string {
+  return value < 0n ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
+}
+
+/** Text of an immediate: without its `#`, or undefined when it is not one (a register, a shift...). */
+function immediateText(text: string, env: OperandEnv): string {
+  const t = text.trim();
+  const body = t.startsWith('#') ? t.slice(1).trim() : t;
+  if (body === '') throw mismatch('expected an immediate');
+  if (env.registerName(body) !== undefined) throw mismatch(`expected an immediate, found register '${body}'`);
+  if (/^\[/.test(body)) throw mismatch('expected an immediate');
+  return body;
+}
+
+/** Evaluates an immediate that must be absolute. */
+export function absoluteImmediate(text: string, env: OperandEnv): bigint {
+  const value = env.evaluate(immediateText(text, env));
+  if (value.kind !== 'absolute') throw new OperandError('HL0305', `immediate '${text.trim()}' must be an absolute expression`);
+  return value.value;
+}
+
+function checkRange(value: bigint, min: bigint, max: bigint, what: string): void {
+  if (value < min || value > max) {
+    throw new OperandError('HL0503', `${what} ${value} out of range ${min}..${max}`);
+  }
+}
+
+/** `lsl #3`, `uxtw`, `lsl 12` -> the operator and the amount text (undefined when absent). */
+function operatorAndAmount(text: string): { op: string; amount: string | undefined } | undefined {
+  const m = /^([A-Za-z]+)(?:\s+(.*))?$/.exec(text.trim());
+  if (!m) return undefined;
+  return { op: m[1]!.toLowerCase(), amount: m[2] };
+}
+
+const bits = (width: number): Arbitrary<number> => fc.integer({ min: 0, max: 2 ** width - 1 });
+
+// ------------------------------------------------------------------------------------------------
+// General-purpose registers
+
+export interface GprOptions {
+  width: 32 | 64;
+  /** Number 31 is the stack pointer (`<Xd|SP>`); otherwise it is the zero register. */
+  sp?: boolean;
+}
+
+function readGpr(text: string, env: OperandEnv): NonNullable<ReturnType<typeof gprByName>> & { name: string } {
+  const name = env.registerName(text.trim());
+  const reg = name === undefined ? undefined : gprByName(name);
+  if (reg === undefined || name === undefined) throw mismatch(`expected a general-purpose register, found '${text.trim()}'`);
+  return { ...reg, name };
+}
+
+function checkGprClass(reg: { n: number; sp: boolean; zr: boolean; name: string }, sp: boolean): void {
+  if (sp && reg.zr) throw new OperandError('HL0508', `'${reg.name}' is not allowed here (this operand is the stack pointer when 31)`);
+  if (!sp && reg.sp) throw new OperandError('HL0508', `'${reg.name}' is not allowed here (this operand is the zero register when 31)`);
+}
+
+/** A register of fixed width, in one field or repeated in several (`cinc` writes Rn and Rm). */
+export function gpr(field: string | string[], o: GprOptions): OperandSpec<Reg> {
+  const fieldNames = typeof field === 'string' ? [field] : field;
+  const sp = o.sp ?? false;
+  const prefix = o.width === 64 ? 'X' : 'W';
+  return { kind: sp ? `<${prefix}|${o.width === 64 ? 'SP' : 'WSP'}>` : `<${prefix}>`, ...gprDirections(fieldNames, o.width, sp) };
+}
+
+function gprDirections(fieldNames: string[], width: 32 | 64, sp: boolean): Omit<OperandSpec<Reg>, 'kind'> {
+  return {
+    parse(text, env) {
+      if (text === undefined) throw mismatch('missing register');
+      const reg = readGpr(text, env);
+      if (reg.width !== width) {
+        throw new OperandError('HL0513', `'${reg.name}' is a ${reg.width}-bit register; this form needs a ${width}-bit one`);
+      }
+      checkGprClass(reg, sp);
+      return { kind: 'reg', n: reg.n, width, sp };
+    },
+    encode(value, f) {
+      for (const name of fieldNames) f[name] = value.n;
+    },
+    decode(f) {
+      const n = f[fieldNames[0]!]!;
+      for (const name of fieldNames.slice(1)) if (f[name] !== n) return undefined;
+      return { kind: 'reg', n, width, sp };
+    },
+    print: (v) => gprText(v.n, width as 32 | 64, v.sp),
+    arbitrary: () => bits(5).map((n): Reg => ({ kind: 'reg', n, width, sp })),
+  };
+}
+
+/** A register whose width is decided by other fields (`tbz`'s b5, an extend's option): the source may
+ *  write either width; `width(f)` says which one the encoding means, `accepts` checks the written one. */
+export function gprOfWidth(field: string, width: (f: Fields) => 32 | 64): OperandSpec<Reg> {
+  return {
+    kind: '<W|X>',
+    parse(text, env) {
+      if (text === undefined) throw mismatch('missing register');
+      const reg = readGpr(text, env);
+      checkGprClass(reg, false);
+      return { kind: 'reg', n: reg.n, width: reg.width, sp: false };
+    },
+    encode(value, f) {
+      f[field] = value.n;
+      f[`$${field}.width`] = value.width;
+    },
+    decode: (f) => ({ kind: 'reg', n: f[field]!, width: width(f), sp: false }),
+    print: (v) => gprText(v.n, v.width as 32 | 64, false),
+    arbitrary: () => fc.record({ n: bits(5), w: fc.constantFrom<32 | 64>(32, 64) }).map(({ n, w }): Reg => ({ kind: 'reg', n, width: w, sp: false })),
+  };
+}
+
+/** `ret {Xn}`: an optional register with a default. */
+export function optionalGpr(field: string, o: GprOptions & { default: number }): OperandSpec<Reg> {
+  const base = gpr(field, o);
+  return {
+    ...base,
+    optional: true,
+    parse: (text, env) => (text === undefined ? { kind: 'reg', n: o.default, width: o.width, sp: false } : base.parse(text, env)),
+    print: (v, env) => (v.n === o.default ? undefined : base.print(v, env)),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Plain immediates
+
+export interface ImmOptions {
+  bits: number;
+  signed?: boolean;
+  /** The field holds value / scale (`ldp`'s imm7 is scaled by the access size). */
+  scale?: number;
+  /** objdump prints `#0x1f` (hex) or `#31` (dec). */
+  style: 'hex' | 'dec';
+  /** Narrower range than the field allows (`ubfm` immr/imms for W registers: 0..31). */
+  max?: number;
+  /** Written without `#` by objdump (`// #-1` comments aside, only nzcv-like operands). */
+  noHash?: boolean;
+  /** What the value is, for messages. */
+  what?: string;
+}
+
+export function imm(field: string, o: ImmOptions): OperandSpec<Imm> {
+  const scale = BigInt(o.scale ?? 1);
+  const min = o.signed ? -(1n << BigInt(o.bits - 1)) : 0n;
+  const fieldMax = o.signed ? (1n << BigInt(o.bits - 1)) - 1n : (1n << BigInt(o.bits)) - 1n;
+  const max = o.max !== undefined ? BigInt(o.max) : fieldMax;
+  const what = o.what ?? 'immediate';
+  return {
+    kind: `#<${field}>`,
+    parse(text, env) {
+      if (text === undefined) throw mismatch(`missing ${what}`);
+      return { kind: 'imm', value: absoluteImmediate(text, env) };
+    },
+    encode(value, f) {
+      if (value.value % scale !== 0n) throw new OperandError('HL0504', `${what} ${value.value} is not a multiple of ${scale}`);
+      checkRange(value.value, min * scale, max * scale, what);
+      f[field] = Number(BigInt.asUintN(o.bits, value.value / scale));
+    },
+    decode(f) {
+      const raw = o.signed ? signExtend(f[field]!, o.bits) : BigInt(f[field]!);
+      if (raw > max) return undefined;
+      return { kind: 'imm', value: raw * scale };
+    },
+    print: (v) => `${o.noHash ? '' : '#'}${o.style === 'hex' ? hex(v.value) : v.value.toString()}`,
+    arbitrary: () => fc.bigInt(min, max).map((v): Imm => ({ kind: 'imm', value: v * scale })),
+  };
+}
+
+/** `#<imm>` of add/sub: imm12, shifted by 12 when the value needs it (GNU as does this unasked),
+ *  or a `:lo12:sym` relocation. The explicit `, lsl #12` is the next operand, `addSubShift`. */
+export function addSubImm(): OperandSpec<Imm> {
+  return {
+    kind: '#<imm12>',
+    parse(text, env) {
+      if (text === undefined) throw mismatch('missing immediate');
+      const body = immediateText(text, env);
+      const lo12 = /^:lo12:(.*)$/i.exec(body);
+      if (lo12) {
+        const value = env.evaluate(lo12[1]!);
+        if (value.kind === 'absolute') return { kind: 'imm', value: value.value & 0xfffn };
+        env.relocation = { type: 'ADD_ABS_LO12_NC', symbol: value.symbol, addend: value.offset };
+        return { kind: 'imm', value: 0n };
+      }
+      const value = env.evaluate(body);
+      if (value.kind !== 'absolute') throw new OperandError('HL0305', `immediate '${body}' must be absolute (use :lo12:)`);
+      return { kind: 'imm', value: value.value };
+    },
+    encode(value, f) {
+      const v = value.value;
+      if (v >= 0n && v <= 0xfffn) {
+        f.imm12 = Number(v);
+      } else if (v > 0n && v <= 0xfff000n && (v & 0xfffn) === 0n) {
+        f.imm12 = Number(v >> 12n);
+        f.sh = 1;
+      } else {
+        throw new OperandError('HL0503', `immediate ${v} out of range: add/sub take 0..4095, optionally shifted left by 12`);
+      }
+    },
+    decode: (f) => ({ kind: 'imm', value: BigInt(f.imm12!) }),
+    print: (v) => `#${hex(v.value)}`,
+    arbitrary: () => bits(12).map((v): Imm => ({ kind: 'imm', value: BigInt(v) })),
+  };
+}
+
+/** The optional `, lsl #0|#12` after an add/sub immediate (field sh). */
+export function addSubShift(): OperandSpec<Shift> {
+  return {
+    kind: '{, lsl #<sh*12>}',
+    optional: true,
+    parse(text, env) {
+      if (text === undefined) return { kind: 'shift', type: 'lsl', amount: -1 };
+      const s = operatorAndAmount(text);
+      if (!s || s.op !== 'lsl' || s.amount === undefined) throw mismatch(`expected 'lsl #0' or 'lsl #12', found '${text.trim()}'`);
+      const amount = absoluteImmediate(s.amount, env);
+      if (amount !== 0n && amount !== 12n) throw new OperandError('HL0503', `shift amount ${amount} must be 0 or 12`);
+      return { kind: 'shift', type: 'lsl', amount: Number(amount) };
+    },
+    encode(value, f) {
+      if (value.amount === 12) {
+        if (f.sh === 1) throw new OperandError('HL0503', 'immediate out of range for an explicit lsl #12');
+        f.sh = 1;
+      } else if (value.amount === 0 && f.sh === 1) {
+        throw new OperandError('HL0503', 'immediate out of range for lsl #0 (0..4095)');
+      }
+    },
+    decode: (f) => ({ kind: 'shift', type: 'lsl', amount: f.sh! * 12 }),
+    print: (v) => (v.amount === 0 ? undefined : `lsl #${v.amount}`),
+    arbitrary: () => fc.constantFrom(0, 12).map((amount): Shift => ({ kind: 'shift', type: 'lsl', amount })),
+  };
+}
+
+/** movk/movz/movn `{, lsl #<hw*16>}`. */
+export function moveWideShift(width: 32 | 64): OperandSpec<Shift> {
+  const maxHw = width === 64 ? 3 : 1;
+  return {
+    kind: '{, lsl #<hw*16>}',
+    optional: true,
+    parse(text, env) {
+      if (text === undefined) return { kind: 'shift', type: 'lsl', amount: 0 };
+      const s = operatorAndAmount(text);
+      if (!s || s.op !== 'lsl' || s.amount === undefined) throw mismatch(`expected 'lsl #<0|16|32|48>', found '${text.trim()}'`);
+      const amount = absoluteImmediate(s.amount, env);
+      if (amount % 16n !== 0n) throw new OperandError('HL0504', `shift amount ${amount} must be a multiple of 16`);
+      checkRange(amount, 0n, BigInt(maxHw * 16), 'shift amount');
+      return { kind: 'shift', type: 'lsl', amount: Number(amount) };
+    },
+    encode(value, f) {
+      f.hw = value.amount / 16;
+    },
+    decode: (f) => (f.hw! > maxHw ? undefined : { kind: 'shift', type: 'lsl', amount: f.hw! * 16 }),
+    print: (v) => (v.amount === 0 ? undefined : `lsl #${v.amount}`),
+    arbitrary: () => fc.integer({ min: 0, max: maxHw }).map((hw): Shift => ({ kind: 'shift', type: 'lsl', amount: hw * 16 })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// `mov` immediates: one value, three encodings (movz, movn, orr with a bitmask)
+
+export type MovImmEncoding = 'movz' | 'movn' | 'bitmask';
+
+function maskOf(width: 32 | 64): bigint {
+  return (1n << BigInt(width)) - 1n;
+}
+
+/** The value a `mov` alias writes into the register. */
+function movValue(f: Fields, width: 32 | 64, from: MovImmEncoding): bigint | undefined {
+  if (from === 'bitmask') return decodeBitMasks(f.N!, f.imms!, f.immr!, width);
+  const v = BigInt(f.imm16!) << BigInt(16 * f.hw!);
+  return from === 'movz' ? v : ~v & maskOf(width);
+}
+
+/** `#<imm>` of `mov Xd, #imm`: printed as objdump's IMM_MOV (`#0x%-20x` then `// #<signed>`). */
+export function movImmediate(width: 32 | 64, from: MovImmEncoding): OperandSpec<Imm> {
+  const mask = maskOf(width);
+  return {
+    kind: '#<imm>',
+    parse(text, env) {
+      if (text === undefined) throw mismatch('missing immediate');
+      const v = absoluteImmediate(text, env);
+      if (v < -(1n << BigInt(width - 1)) || v > mask) throw new OperandError('HL0503', `immediate ${v} does not fit a ${width}-bit register`);
+      return { kind: 'imm', value: v & mask };
+    },
+    encode(value, f) {
+      const v = value.value;
+      if (from === 'bitmask') {
+        const enc = encodeBitMask(v, width);
+        if (!enc) throw new OperandError('HL0503', `immediate ${hex(v)} cannot be moved by a single instruction`);
+        Object.assign(f, { N: enc.n, immr: enc.immr, imms: enc.imms });
+        return;
+      }
+      const target = from === 'movz' ? v : ~v & mask;
+      for (let hw = 0; hw < width / 16; hw++) {
+        if ((target & ~(0xffffn << BigInt(16 * hw))) === 0n) {
+          f.hw = hw;
+          f.imm16 = Number((target >> BigInt(16 * hw)) & 0xffffn);
+          return;
+        }
+      }
+      throw new OperandError('HL0503', `immediate ${hex(v)} cannot be moved by a single instruction`);
+    },
+    decode(f) {
+      const v = movValue(f, width, from);
+      return v === undefined ? undefined : { kind: 'imm', value: v };
+    },
+    // objdump prints IMM_MOV as "#0x%-20" PRIx64: the hex digits padded to 20 columns.
+    print: (v) => `#0x${v.value.toString(16).padEnd(20, ' ')}`,
+    comment: (v) => `#${signExtend(v.value, width)}`,
+    arbitrary: () =>
+      from === 'bitmask'
+        ? fc
+            .record({ n: bits(width === 64 ? 1 : 0), immr: bits(6), imms: bits(6) })
+            .map(({ n, immr, imms }) => decodeBitMasks(n, imms, width === 64 ? immr : immr & 31, width))
+            .filter((v): v is bigint => v !== undefined)
+            .map((value): Imm => ({ kind: 'imm', value }))
+        : fc.record({ imm16: bits(16), hw: fc.integer({ min: 0, max: width / 16 - 1 }) }).map(({ imm16, hw }): Imm => ({
+            kind: 'imm',
+            value: movValue({ imm16, hw }, width, from)!,
+          })),
+  };
+}
+
+/** `#<imm>` of and/orr/eor/ands/tst: a bitmask immediate in N:immr:imms. */
+export function bitmaskImmediate(width: 32 | 64): OperandSpec<Imm> {
+  const base = movImmediate(width, 'bitmask');
+  return {
+    ...base,
+    kind: '#<bimm>',
+    encode(value, f) {
+      const enc = encodeBitMask(value.value, width);
+      if (!enc) throw new OperandError('HL0510', `${hex(value.value)} is not a ${width}-bit logical (bitmask) immediate`);
+      Object.assign(f, { N: enc.n, immr: enc.immr, imms: enc.imms });
+    },
+    print: (v) => `#${hex(v.value)}`,
+    comment: undefined,
+  };
+}
+
+/** True when a `mov` of this bitmask is better written as movz/movn (Arm ARM MoveWidePreferred). */
+export function moveWidePreferred(sf: number, n: number, imms: number, immr: number): boolean {
+  const width = sf ? 64 : 32;
+  if (sf === 1 && n !== 1) return false;
+  if (sf === 0 && (n !== 0 || (imms & 0x20) !== 0)) return false;
+  if (imms < 16) return (-immr & 15) <= 15 - imms;
+  if (imms >= width - 15) return (immr & 15) <= imms - (width - 15);
+  return false;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Shifts and extends of a register operand
+
+const SHIFT_TYPES: readonly ShiftType[] = ['lsl', 'lsr', 'asr', 'ror'];
+
+/** `{, <shift> #<amount>}` in fields shift:2 and imm6. */
+export function registerShift(width: 32 | 64, o: { ror: boolean }): OperandSpec<Shift> {
+  const allowed = o.ror ? SHIFT_TYPES : SHIFT_TYPES.slice(0, 3);
+  return {
+    kind: '{, <shift> #<amount>}',
+    optional: true,
+    parse(text, env) {
+      if (text === undefined) return { kind: 'shift', type: 'lsl', amount: 0 };
+      const s = operatorAndAmount(text);
+      if (!s || !(allowed as string[]).includes(s.op)) throw mismatch(`expected a shift (${allowed.join(', ')}), found '${text.trim()}'`);
+      if (s.amount === undefined) throw mismatch(`missing shift amount after '${s.op}'`);
+      const amount = absoluteImmediate(s.amount, env);
+      checkRange(amount, 0n, BigInt(width - 1), 'shift amount');
+      return { kind: 'shift', type: s.op as ShiftType, amount: Number(amount) };
+    },
+    encode(value, f) {
+      f.shift = SHIFT_TYPES.indexOf(value.type);
+      f.imm6 = value.amount;
+    },
+    decode(f) {
+      const type = SHIFT_TYPES[f.shift!]!;
+      if (!allowed.includes(type) || f.imm6! >= width) return undefined;
+      return { kind: 'shift', type, amount: f.imm6! };
+    },
+    print: (v) => (v.type === 'lsl' && v.amount === 0 ? undefined : `${v.type} #${v.amount}`),
+    arbitrary: () =>
+      fc.record({ t: fc.constantFrom(...allowed), amount: fc.integer({ min: 0, max: width - 1 }) }).map(({ t, amount }): Shift => ({ kind: 'shift', type: t, amount })),
+  };
+}
+
+const EXTEND_TYPES: readonly ExtendType[] = ['uxtb', 'uxth', 'uxtw', 'uxtx', 'sxtb', 'sxth', 'sxtw', 'sxtx'];
+
+/** The register width an extend reads: X for uxtx/sxtx, W otherwise. */
+export function extendRegisterWidth(f: Fields): 32 | 64 {
+  return (f.option! & 3) === 3 ? 64 : 32;
+}
+
+/**
+ * `{, <extend> {#<amount>}}` in fields option:3 and imm3 (extended-register add/sub). `lsl` stands for
+ * uxtx (uxtw in the 32-bit form) when one of `spFields` is 31, i.e. the stack pointer.
+ */
+export function registerExtend(width: 32 | 64, spFields: string[]): OperandSpec<Extend> {
+  const lslOption = width === 64 ? 3 : 2;
+  const spForm = (f: Fields): boolean => spFields.some((name) => f[name] === 31);
+  return {
+    kind: '{, <extend> {#<amount>}}',
+    optional: true,
+    parse(text, env) {
+      if (text === undefined) return { kind: 'extend', type: 'lsl', amount: -1 };
+      const s = operatorAndAmount(text);
+      if (!s || !(s.op === 'lsl' || (EXTEND_TYPES as string[]).includes(s.op))) throw mismatch(`expected an extend (uxtb..sxtx, lsl), found '${text.trim()}'`);
+      if (s.op === 'lsl' && s.amount === undefined) throw mismatch('missing shift amount after lsl');
+      const amount = s.amount === undefined ? 0n : absoluteImmediate(s.amount, env);
+      checkRange(amount, 0n, 4n, 'extend amount');
+      return { kind: 'extend', type: s.op as ExtendType, amount: Number(amount) };
+    },
+    encode(value, f) {
+      const rmWidth = f['$Rm.width'];
+      if (value.amount === -1) {
+        // No extend written: only `Xm` (64-bit) or `Wm` (32-bit) with the stack pointer means lsl #0.
+        if (rmWidth !== width) throw mismatch('missing extend operator (a W register needs uxtw/sxtw, ...)');
+        if (!spForm(f)) throw mismatch('register form without extend is the shifted-register encoding');
+        f.option = lslOption;
+        f.imm3 = 0;
+        return;
+      }
+      if (value.type === 'lsl') {
+        if (!spForm(f)) throw mismatch("'lsl' is only an extend when a stack pointer operand is present");
+        f.option = lslOption;
+      } else {
+        f.option = EXTEND_TYPES.indexOf(value.type);
+      }
+      f.imm3 = value.amount;
+      const needed = width === 64 ? extendRegisterWidth(f) : 32;
+      if (rmWidth !== undefined && rmWidth !== needed) {
+        throw new OperandError('HL0513', `${value.type} needs a ${needed === 64 ? 'X' : 'W'} register`);
+      }
+    },
+    decode(f) {
+      if (f.imm3! > 4) return undefined;
+      if (spForm(f) && f.option === lslOption) return { kind: 'extend', type: 'lsl', amount: f.imm3! };
+      return { kind: 'extend', type: EXTEND_TYPES[f.option!]!, amount: f.imm3! };
+    },
+    print(v) {
+      if (v.type === 'lsl') return v.amount === 0 ? undefined : `lsl #${v.amount}`;
+      return v.amount === 0 ? v.type : `${v.type} #${v.amount}`;
+    },
+    arbitrary: () =>
+      fc.record({ t: fc.constantFrom(...EXTEND_TYPES), amount: fc.integer({ min: 0, max: 4 }) }).map(({ t, amount }): Extend => ({ kind: 'extend', type: t, amount })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Bitfield operands: raw immr/imms and the alias views (lsl, ubfx/sbfx, ubfiz/bfi)
+
+/** `lsl #<shift>` of UBFM: immr = -shift MOD width, imms = width-1-shift. */
+export function lslBitfieldAmount(width: 32 | 64): OperandSpec<Imm> {
+  return {
+    kind: '#<shift>',
+    parse: (text, env) => {
+      if (text === undefined) throw mismatch('missing shift amount');
+      return { kind: 'imm', value: absoluteImmediate(text, env) };
+    },
+    encode(value, f) {
+      checkRange(value.value, 0n, BigInt(width - 1), 'shift amount');
+      const s = Number(value.value);
+      f.immr = (width - s) % width;
+      f.imms = width - 1 - s;
+    },
+    decode: (f) => (f.imms !== width - 1 && f.imms! + 1 === f.immr ? { kind: 'imm', value: BigInt(width - 1 - f.imms!) } : undefined),
+    print: (v) => `#${v.value}`,
+    arbitrary: () => fc.integer({ min: 1, max: width - 1 }).map((s): Imm => ({ kind: 'imm', value: BigInt(s) })),
+  };
+}
+
+/** `#<lsb>` of ubfx/sbfx/bfxil (immr = lsb) or of ubfiz/sbfiz/bfi (immr = -lsb MOD width). */
+export function bitfieldLsb(width: 32 | 64, form: 'extract' | 'insert'): OperandSpec<Imm> {
+  return {
+    kind: '#<lsb>',
+    parse: (text, env) => {
+      if (text === undefined) throw mismatch('missing lsb');
+      return { kind: 'imm', value: absoluteImmediate(text, env) };
+    },
+    encode(value, f) {
+      checkRange(value.value, 0n, BigInt(width - 1), 'lsb');
+      const lsb = Number(value.value);
+      f.immr = form === 'extract' ? lsb : (width - lsb) % width;
+      f['$lsb'] = lsb;
+    },
+    decode: (f) => ({ kind: 'imm', value: BigInt(form === 'extract' ? f.immr! : (width - f.immr!) % width) }),
+    print: (v) => `#${v.value}`,
+    arbitrary: () => fc.integer({ min: 0, max: width - 1 }).map((v): Imm => ({ kind: 'imm', value: BigInt(v) })),
+  };
+}
+
+/** `#<width>` of the same aliases: imms = lsb+width-1 (extract) or width-1 (insert). */
+export function bitfieldWidth(width: 32 | 64, form: 'extract' | 'insert'): OperandSpec<Imm> {
+  return {
+    kind: '#<width>',
+    parse: (text, env) => {
+      if (text === undefined) throw mismatch('missing width');
+      return { kind: 'imm', value: absoluteImmediate(text, env) };
+    },
+    encode(value, f) {
+      const lsb = f['$lsb']!;
+      checkRange(value.value, 1n, BigInt(width - lsb), 'width');
+      const w = Number(value.value);
+      f.imms = form === 'extract' ? lsb + w - 1 : w - 1;
+    },
+    decode: (f) => ({ kind: 'imm', value: BigInt(form === 'extract' ? f.imms! + 1 - f.immr! : f.imms! + 1) }),
+    print: (v) => `#${v.value}`,
+    arbitrary: () => fc.integer({ min: 1, max: width }).map((v): Imm => ({ kind: 'imm', value: BigInt(v) })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Conditions
+
+/** `<cond>` in a 4-bit field; `invert` for cset/cinc-style aliases, which print the inverse and
+ *  cannot name al/nv. */
+export function condition(field: string, o: { invert?: boolean; inMnemonic?: boolean } = {}): OperandSpec<Cond> {
+  const inv = (c: number): number => (o.invert ? invertCondition(c) : c);
+  return {
+    kind: '<cond>',
+    inMnemonic: o.inMnemonic,
+    parse(text) {
+      if (text === undefined) throw mismatch('missing condition');
+      const t = text.trim();
+      const cond = conditionByName(t);
+      if (cond === undefined) {
+        if (/^[A-Za-z]+$/.test(t) && gprByName(t.toLowerCase()) === undefined) throw new OperandError('HL0512', `unknown condition '${t}'`);
+        throw mismatch(`expected a condition, found '${t}'`);
+      }
+      if (o.invert && cond >= 14) throw new OperandError('HL0512', `condition '${t}' cannot be inverted (al/nv)`);
+      return { kind: 'cond', cond };
+    },
+    encode(value, f) {
+      f[field] = inv(value.cond);
+    },
+    decode(f) {
+      if (o.invert && f[field]! >= 14) return undefined;
+      return { kind: 'cond', cond: inv(f[field]!) };
+    },
+    print: (v) => conditionName(v.cond),
+    comment(v) {
+      const others = conditionOtherNames(v.cond);
+      return o.inMnemonic || others.length === 0 ? undefined : `${conditionName(v.cond)} = ${others.join(', ')}`;
+    },
+    arbitrary: () => fc.integer({ min: 0, max: o.invert ? 13 : 15 }).map((cond): Cond => ({ kind: 'cond', cond })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// PC-relative targets
+
+export interface LabelOptions {
+  /** Bits of the offset field (after scaling). */
+  bits: number;
+  /** Bytes per unit: 4 for branches, 1 for adr, 4096 for adrp. */
+  scale: number;
+  /** The relocation GNU as emits when the target is not resolvable here. */
+  relocation: RelocationType;
+  /** Reads/writes the raw (unscaled, two's complement) offset; default: one field named `field`. */
+  field?: string;
+  split?: { lo: string; loBits: number; hi: string };
+  /** adrp: targets are pages, relative to the PC's page; always relocated for symbols (GNU as does). */
+  page?: boolean;
+}
+
+function readRaw(f: Fields, o: LabelOptions): number {
+  if (o.split) return f[o.split.lo]! | (f[o.split.hi]! << o.split.loBits);
+  return f[o.field!]!;
+}
+
+function writeRaw(f: Fields, o: LabelOptions, raw: number): void {
+  if (o.split) {
+    f[o.split.lo] = raw & ((1 << o.split.loBits) - 1);
+    f[o.split.hi] = raw >>> o.split.loBits;
+  } else {
+    f[o.field!] = raw;
+  }
+}
+
+/** Whether GNU as resolves a PC-relative reference to `value` now, and the target's section offset. */
+function resolvableTarget(value: ExprValue, env: OperandEnv): bigint | undefined {
+  if (value.kind === 'absolute') return value.value;
+  // A local symbol is reported as its section plus an offset (GNU as's own section-symbol form).
+  if (!value.global && value.section === env.ctx.section && value.symbol === value.section) return value.offset;
+  return undefined;
+}
+
+export function label(o: LabelOptions): OperandSpec<Label> {
+  const scale = BigInt(o.scale);
+  const min = -(1n << BigInt(o.bits - 1));
+  const max = (1n << BigInt(o.bits - 1)) - 1n;
+  const page = (a: bigint): bigint => (o.page ? a & ~0xfffn : a);
+  return {
+    kind: '<label>',
+    parse(text, env) {
+      if (text === undefined) throw mismatch('missing target');
+      const t = text.trim();
+      if (env.registerName(t) !== undefined || t.startsWith('[')) throw mismatch(`expected a label, found '${t}'`);
+      const value = env.evaluate(t.startsWith('#') ? t.slice(1) : t);
+      const target = o.page && value.kind === 'relative' ? undefined : resolvableTarget(value, env);
+      if (target === undefined) {
+        const rel = value as Extract<ExprValue, { kind: 'relative' }>;
+        env.relocation = { type: o.relocation, symbol: rel.symbol, addend: rel.offset };
+        return { kind: 'label', offset: 0n };
+      }
+      return { kind: 'label', offset: page(target) - page(env.pc) };
+    },
+    encode(value, f) {
+      if (value.offset % scale !== 0n) throw new OperandError('HL0504', `target offset ${value.offset} is not a multiple of ${scale}`);
+      const units = value.offset / scale;
+      if (units < min || units > max) throw new OperandError('HL0509', `target out of range (offset ${value.offset}, limit ±${(max + 1n) * scale})`);
+      writeRaw(f, o, Number(BigInt.asUintN(o.bits, units)));
+    },
+    decode: (f) => ({ kind: 'label', offset: signExtend(readRaw(f, o), o.bits) * scale }),
+    print(v, env) {
+      const target = BigInt.asUintN(64, page(env.address) + v.offset);
+      if (env.style === 'objdump') return target.toString(16);
+      const delta = target - env.address;
+      return delta < 0n ? `.-0x${(-delta).toString(16)}` : `.+0x${delta.toString(16)}`;
+    },
+    arbitrary: () => fc.bigInt(min, max).map((u): Label => ({ kind: 'label', offset: u * scale })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// tbz/tbnz bit number: b5:b40, limited by the register width
+
+export function testBitNumber(): OperandSpec<Imm> {
+  return {
+    kind: '#<imm>',
+    parse(text, env) {
+      if (text === undefined) throw mismatch('missing bit number');
+      return { kind: 'imm', value: absoluteImmediate(text, env) };
+    },
+    encode(value, f) {
+      const width = f['$Rt.width'] ?? 64;
+      checkRange(value.value, 0n, BigInt(width - 1), 'bit number');
+      const bit = Number(value.value);
+      f.b5 = bit >> 5;
+      f.b40 = bit & 31;
+    },
+    decode: (f) => ({ kind: 'imm', value: BigInt((f.b5! << 5) | f.b40!) }),
+    print: (v) => `#${v.value}`,
+    arbitrary: () => fc.integer({ min: 0, max: 63 }).map((v): Imm => ({ kind: 'imm', value: BigInt(v) })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Named options (barrier options, ...): a name table over a field, with a `#imm` fallback
+
+export function namedOption(
+  field: string,
+  o: { bits: number; names: ReadonlyMap<number, string>; what: string; default?: number; allowImmediate?: boolean },
+): OperandSpec<Named> {
+  const byName = new Map<string, number>([...o.names].map(([v, n]) => [n, v]));
+  return {
+    kind: `<${o.what}>`,
+    optional: o.default !== undefined,
+    parse(text, env) {
+      if (text === undefined) return { kind: 'name', value: o.default!, name: o.names.get(o.default!) ?? '' };
+      const t = text.trim();
+      const named = byName.get(t.toLowerCase());
+      if (named !== undefined) return { kind: 'name', value: named, name: t.toLowerCase() };
+      if (!t.startsWith('#') && /^[A-Za-z_]\w*$/.test(t)) throw new OperandError('HL0514', `unknown ${o.what} '${t}'`);
+      if (o.allowImmediate === false) throw mismatch(`expected a ${o.what} name`);
+      const v = absoluteImmediate(t, env);
+      checkRange(v, 0n, BigInt(2 ** o.bits - 1), o.what);
+      return { kind: 'name', value: Number(v), name: o.names.get(Number(v)) ?? '' };
+    },
+    encode(value, f) {
+      f[field] = value.value;
+    },
+    decode: (f) => ({ kind: 'name', value: f[field]!, name: o.names.get(f[field]!) ?? '' }),
+    print(v) {
+      if (o.default !== undefined && v.value === o.default) return undefined;
+      return v.name !== '' ? v.name : `#${hex(BigInt(v.value))}`;
+    },
+    arbitrary: () => bits(o.bits).map((value): Named => ({ kind: 'name', value, name: o.names.get(value) ?? '' })),
+  };
+}
+
+export type { PrintEnv };

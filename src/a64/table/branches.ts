@@ -1,0 +1,2 @@
+import type { EntrySpec } from '../entry.ts';
+export const branches: EntrySpec[] = [];
