@@ -11,6 +11,8 @@ import type { CompiledPattern, Fields } from './pattern.ts';
 /** A typed operand value, as parse produces, decode returns and print shows. */
 export type OperandValue =
   | { kind: 'reg'; n: number; width: 32 | 64 | 128; sp: boolean }
+  /** A SIMD&FP register viewed as B/H/S/D/Q (`bytes` 1/2/4/8/16), e.g. the Rt of `ldr q0, [x1]`. */
+  | { kind: 'vreg'; n: number; bytes: 1 | 2 | 4 | 8 | 16 }
   | { kind: 'imm'; value: bigint }
   | { kind: 'shift'; type: ShiftType; amount: number }
   | { kind: 'extend'; type: ExtendType; amount: number }
