@@ -13,6 +13,8 @@ import type { Fields } from './pattern.ts';
 import { gprByName, gprText } from './registers.ts';
 import { conditionByName, conditionName, conditionOtherNames, invertCondition } from './conditions.ts';
 import { decodeBitMasks, encodeBitMask } from './bitmask.ts';
+import { barrierOptionByName, barrierOptionText } from './sysops.ts';
+import type { BarrierMnemonic } from './sysops.ts';
 
 type Reg = Extract<OperandValue, { kind: 'reg' }>;
 type Imm = Extract<OperandValue, { kind: 'imm' }>;
@@ -367,13 +369,12 @@ export function bitmaskImmediate(width: 32 | 64): OperandSpec<Imm> {
   };
 }
 
-/** True when a `mov` of this bitmask is better written as movz/movn (Arm ARM MoveWidePreferred). */
-export function moveWidePreferred(sf: number, n: number, imms: number, immr: number): boolean {
-  const width = sf ? 64 : 32;
-  if (sf === 1 && n !== 1) return false;
-  if (sf === 0 && (n !== 0 || (imms & 0x20) !== 0)) return false;
-  if (imms < 16) return (-immr & 15) <= 15 - imms;
-  if (imms >= width - 15) return (immr & 15) <= imms - (width - 15);
+/** True when movz or movn can write `value` (objdump then prints the orr, not `mov`; GNU as picks them). */
+export function isWideConstant(value: bigint, width: 32 | 64): boolean {
+  const mask = maskOf(width);
+  for (const v of [value & mask, ~value & mask]) {
+    for (let hw = 0; hw < width / 16; hw++) if ((v & ~(0xffffn << BigInt(16 * hw))) === 0n) return true;
+  }
   return false;
 }
 
@@ -605,11 +606,15 @@ function writeRaw(f: Fields, o: LabelOptions, raw: number): void {
   }
 }
 
-/** Whether GNU as resolves a PC-relative reference to `value` now, and the target's section offset. */
-function resolvableTarget(value: ExprValue, env: OperandEnv): bigint | undefined {
+/**
+ * The offset GNU as encodes now for a PC-relative reference to `value`, or undefined when it emits a
+ * relocation. A local symbol arrives as its section plus an offset (GNU as's section-symbol form) and
+ * resolves within its own section. An absolute expression is taken as the offset itself: GNU as 2.40
+ * encodes `b 0x8` as "8 bytes ahead" (observed), not as a branch to address 8.
+ */
+function resolvedOffset(value: ExprValue, env: OperandEnv, page: (a: bigint) => bigint): bigint | undefined {
   if (value.kind === 'absolute') return value.value;
-  // A local symbol is reported as its section plus an offset (GNU as's own section-symbol form).
-  if (!value.global && value.section === env.ctx.section && value.symbol === value.section) return value.offset;
+  if (!value.global && value.section === env.ctx.section && value.symbol === value.section) return page(value.offset) - page(env.pc);
   return undefined;
 }
 
@@ -625,13 +630,16 @@ export function label(o: LabelOptions): OperandSpec<Label> {
       const t = text.trim();
       if (env.registerName(t) !== undefined || t.startsWith('[')) throw mismatch(`expected a label, found '${t}'`);
       const value = env.evaluate(t.startsWith('#') ? t.slice(1) : t);
-      const target = o.page && value.kind === 'relative' ? undefined : resolvableTarget(value, env);
-      if (target === undefined) {
-        const rel = value as Extract<ExprValue, { kind: 'relative' }>;
-        env.relocation = { type: o.relocation, symbol: rel.symbol, addend: rel.offset };
+      // adrp is always relocated: the page of the final address is the linker's to know.
+      const offset = o.page ? undefined : resolvedOffset(value, env, page);
+      if (offset === undefined) {
+        env.relocation =
+          value.kind === 'absolute'
+            ? { type: o.relocation, symbol: '*ABS*', addend: value.value }
+            : { type: o.relocation, symbol: value.symbol, addend: value.offset };
         return { kind: 'label', offset: 0n };
       }
-      return { kind: 'label', offset: page(target) - page(env.pc) };
+      return { kind: 'label', offset };
     },
     encode(value, f) {
       if (value.offset % scale !== 0n) throw new OperandError('HL0504', `target offset ${value.offset} is not a multiple of ${scale}`);
@@ -641,8 +649,8 @@ export function label(o: LabelOptions): OperandSpec<Label> {
     },
     decode: (f) => ({ kind: 'label', offset: signExtend(readRaw(f, o), o.bits) * scale }),
     print(v, env) {
-      const target = BigInt.asUintN(64, page(env.address) + v.offset);
-      if (env.style === 'objdump') return target.toString(16);
+      const target = page(env.address) + v.offset;
+      if (env.style === 'objdump') return BigInt.asUintN(64, target).toString(16);
       const delta = target - env.address;
       return delta < 0n ? `.-0x${(-delta).toString(16)}` : `.+0x${delta.toString(16)}`;
     },
@@ -708,3 +716,32 @@ export function namedOption(
 }
 
 export type { PrintEnv };
+
+// ------------------------------------------------------------------------------------------------
+// Barrier options of dsb/dmb/isb (names from sysops.ts); ISB's option may be left out (sy).
+
+export function barrierOption(mnemonic: BarrierMnemonic): OperandSpec<Named> {
+  const isb = mnemonic === 'isb';
+  return {
+    kind: '<option>|#<imm>',
+    optional: isb,
+    parse(text, env) {
+      if (text === undefined) return { kind: 'name', value: 15, name: 'sy' };
+      const t = text.trim();
+      const crm = barrierOptionByName(mnemonic, t);
+      if (crm !== undefined) return { kind: 'name', value: crm, name: t.toLowerCase() };
+      if (!t.startsWith('#') && /^[A-Za-z_]\w*$/.test(t) && env.registerName(t) === undefined) {
+        throw new OperandError('HL0514', `unknown ${mnemonic} option '${t}'`);
+      }
+      const v = absoluteImmediate(t, env);
+      checkRange(v, 0n, 15n, `${mnemonic} option`);
+      return { kind: 'name', value: Number(v), name: '' };
+    },
+    encode(value, f) {
+      f.CRm = value.value;
+    },
+    decode: (f) => ({ kind: 'name', value: f.CRm!, name: barrierOptionText(mnemonic, f.CRm!) ?? 'sy' }),
+    print: (v) => barrierOptionText(mnemonic, v.value),
+    arbitrary: () => bits(4).map((value): Named => ({ kind: 'name', value, name: barrierOptionText(mnemonic, value) ?? 'sy' })),
+  };
+}
