@@ -89,3 +89,10 @@ export function arbitraryInstruction(filter: GenerateFilter = {}): Arbitrary<Gen
 export function arbitraryInstance(entry: InsnEntry, address = 0n): Arbitrary<GeneratedInstruction> {
   return entryArbitrary(entry, address).filter((g): g is GeneratedInstruction => g !== undefined);
 }
+
+/** The source text of a generated instruction placed at `address` (PC-relative targets move with it). */
+export function textAt(g: GeneratedInstruction, address: bigint): string {
+  const d = decodeAs(g.entry, g.word);
+  if (d === undefined) throw new Error(`0x${g.word.toString(16)} is not an instance of ${g.entry.id}`);
+  return formatDecoded({ entry: g.entry, ...d }, address, 'source');
+}

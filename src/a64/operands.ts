@@ -200,6 +200,16 @@ export function imm(field: string, o: ImmOptions): OperandSpec<Imm> {
   };
 }
 
+/** An immediate that may be left out, meaning `omitted` (`clrex` = `clrex #15`); objdump omits it too. */
+export function optionalImm(base: OperandSpec<Imm>, omitted: bigint): OperandSpec<Imm> {
+  return {
+    ...base,
+    optional: true,
+    parse: (text, env) => (text === undefined ? { kind: 'imm', value: omitted } : base.parse(text, env)),
+    print: (v, env) => (v.value === omitted ? undefined : base.print(v, env)),
+  };
+}
+
 /** `#<imm>` of add/sub: imm12, shifted by 12 when the value needs it (GNU as does this unasked),
  *  or a `:lo12:sym` relocation. The explicit `, lsl #12` is the next operand, `addSubShift`. */
 export function addSubImm(): OperandSpec<Imm> {

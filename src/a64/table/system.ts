@@ -2,7 +2,7 @@
 // the barriers dsb/dmb/isb (option names in ../sysops.ts).
 
 import type { EntrySpec } from '../entry.ts';
-import { barrierOption, imm } from '../operands.ts';
+import { barrierOption, imm, optionalImm } from '../operands.ts';
 
 const exceptions = [
   { m: 'svc', opc: '000', ll: '01' },
@@ -21,10 +21,7 @@ export const system: EntrySpec[] = [
   ...hints.map((m, op2): EntrySpec => ({
     id: m.toUpperCase(), mnemonic: m, pattern: `11010101000000110010 0000 ${op2.toString(2).padStart(3, '0')} 11111`, operands: [],
   })),
-  {
-    id: 'CLREX', mnemonic: 'clrex', pattern: '11010101000000110011 CRm:4 010 11111',
-    operands: [{ ...imm('CRm', { bits: 4, style: 'hex' }), optional: true, parse: (t, env) => (t === undefined ? { kind: 'imm', value: 15n } : imm('CRm', { bits: 4, style: 'hex' }).parse(t, env)), print: (v) => (v.value === 15n ? undefined : `#${v.value}`) }],
-  },
+  { id: 'CLREX', mnemonic: 'clrex', pattern: '11010101000000110011 CRm:4 010 11111', operands: [optionalImm(imm('CRm', { bits: 4, style: 'hex' }), 15n)] },
   { id: 'DSB', mnemonic: 'dsb', pattern: '11010101000000110011 CRm:4 100 11111', operands: [barrierOption('dsb')] },
   { id: 'SSBB', mnemonic: 'ssbb', aliasOf: 'DSB', pattern: '11010101000000110011 0000 100 11111', operands: [] },
   { id: 'PSSBB', mnemonic: 'pssbb', aliasOf: 'DSB', pattern: '11010101000000110011 0100 100 11111', operands: [] },
