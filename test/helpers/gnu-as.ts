@@ -183,6 +183,8 @@ export interface ObjdumpLine {
 
 const SECTION_HEADER = /^Disassembly of section (.+):$/;
 const LINE = /^\s*([0-9a-f]+):\t([0-9a-f]+)\s*\t(.*)$/;
+/** What objdump prints for data (mapping symbol $d); `.inst` is an undefined instruction, not data. */
+const DATA_TEXT = /^\.(word|short|hword|byte|dword|quad)\b/;
 
 /** Removes objdump's `<symbol+0x10>` annotations; they depend on symbol placement, not on the encoding. */
 export function stripSymbolAnnotations(text: string): string {
@@ -208,7 +210,7 @@ export function parseObjdump(out: string): ObjdumpLine[] {
     const m = LINE.exec(line);
     if (!m) continue;
     const text = stripSymbolAnnotations(m[3]!);
-    lines.push({ section, offset: parseInt(m[1]!, 16), word: parseInt(m[2]!, 16), text, isData: text.startsWith('.') });
+    lines.push({ section, offset: parseInt(m[1]!, 16), word: parseInt(m[2]!, 16), text, isData: DATA_TEXT.test(text) });
   }
   return lines;
 }
