@@ -99,6 +99,12 @@ export interface EntrySpec {
   comment?: (f: Fields, env: PrintEnv) => string | undefined;
   /** Leave out of random generation, and say why (e.g. a form GNU as never prints). */
   noGenerate?: string;
+  /**
+   * Operand combinations the architecture makes CONSTRAINED UNPREDICTABLE (a load pair into one
+   * register, writeback to a base that is also transferred): says why, else undefined. GNU as only
+   * warns; random generation leaves them out, since no two implementations need agree on them.
+   */
+  unpredictable?: (f: Fields) => string | undefined;
 }
 
 /** An entry ready to use: the spec plus its compiled pattern and family. */

@@ -71,6 +71,7 @@ function entryArbitrary(entry: InsnEntry, address: bigint): Arbitrary<GeneratedI
     if (d === undefined) return undefined;
     // An alias is only written where GNU as would pick it (and objdump print it) for this encoding.
     if (entry.prefer && !entry.prefer(d.fields)) return undefined;
+    if (entry.unpredictable?.(d.fields) !== undefined) return undefined;
     return { word, text: formatDecoded({ entry, ...d }, address, 'source'), entry };
   });
 }
