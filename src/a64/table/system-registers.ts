@@ -111,8 +111,12 @@ export function pstateImmediate(): OperandSpec<Imm> {
   };
 }
 
-/** `C0`..`C15` (either case) of sys/sysl. */
-export function controlRegisterOperand(field: 'CRn' | 'CRm'): OperandSpec<Imm> {
+/**
+ * `C0`..`C15` (either case) of sys/sysl. `generateExcept` keeps values out of random generation: the
+ * plain `sys` row avoids CRn 7 and 8, where objdump prints tlbi/ic/dc/at instead.
+ */
+export function controlRegisterOperand(field: 'CRn' | 'CRm', generateExcept: readonly number[] = []): OperandSpec<Imm> {
+  const generated = Array.from({ length: 16 }, (_, n) => n).filter((n) => !generateExcept.includes(n));
   return {
     kind: `<C${field.slice(2)}>`,
     parse(text) {
@@ -128,7 +132,7 @@ export function controlRegisterOperand(field: 'CRn' | 'CRm'): OperandSpec<Imm> {
     },
     decode: (f) => ({ kind: 'imm', value: BigInt(f[field]!) }),
     print: (v) => `C${v.value}`,
-    arbitrary: () => fc.integer({ min: 0, max: 15 }).map((v): Imm => ({ kind: 'imm', value: BigInt(v) })),
+    arbitrary: () => fc.constantFrom(...generated).map((v): Imm => ({ kind: 'imm', value: BigInt(v) })),
   };
 }
 
@@ -196,7 +200,7 @@ export const systemRegisters: EntrySpec[] = [
     pattern: SYS_PATTERN,
     operands: [
       imm('op1', { bits: 3, style: 'dec', what: 'op1' }),
-      controlRegisterOperand('CRn'),
+      controlRegisterOperand('CRn', [7, 8]),
       controlRegisterOperand('CRm'),
       imm('op2', { bits: 3, style: 'dec', what: 'op2' }),
       optionalGpr('Rt', { width: 64, default: 31 }),
