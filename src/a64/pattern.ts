@@ -2,7 +2,9 @@
 // down to bit 0, as space-separated tokens. A token is
 //   `0101`       fixed anonymous bits,
 //   `name:5`     a named field of 5 bits (a value the operands read and write),
-//   `name=01`    a named field whose value is fixed by this encoding (decode still reports it).
+//   `name=01`    a named field whose value is fixed by this encoding (decode still reports it),
+//   `(11111)`    "should be" bits (the Arm ARM's `(1)`/`(0)`): written by encode, ignored by decode,
+//                as objdump and the hardware ignore them.
 // The token widths must add up to 32.
 
 export type Fields = Record<string, number>;
@@ -20,12 +22,15 @@ export interface CompiledPattern {
   mask: number;
   /** The values of the fixed bits. */
   bits: number;
+  /** "Should be" bits: encode writes them, decode does not check them. */
+  shouldBe: number;
   fields: FieldSlot[];
 }
 
 export function compilePattern(pattern: string): CompiledPattern {
   let mask = 0;
   let bits = 0;
+  let shouldBe = 0;
   let pos = 32;
   const fields: FieldSlot[] = [];
   for (const token of pattern.trim().split(/\s+/)) {
@@ -40,6 +45,10 @@ export function compilePattern(pattern: string): CompiledPattern {
         mask |= fieldMask(pos, width);
         bits |= Number.parseInt(fixed, 2) << pos;
       }
+    } else if (/^\([01]+\)$/.test(token)) {
+      width = token.length - 2;
+      pos -= width;
+      shouldBe |= Number.parseInt(token.slice(1, -1), 2) << pos;
     } else if (/^[01]+$/.test(token)) {
       width = token.length;
       pos -= width;
@@ -51,7 +60,7 @@ export function compilePattern(pattern: string): CompiledPattern {
     if (pos < 0) throw new Error(`pattern longer than 32 bits: '${pattern}'`);
   }
   if (pos !== 0) throw new Error(`pattern shorter than 32 bits (${32 - pos}): '${pattern}'`);
-  return { mask: mask >>> 0, bits: bits >>> 0, fields };
+  return { mask: mask >>> 0, bits: bits >>> 0, shouldBe: shouldBe >>> 0, fields };
 }
 
 function fieldMask(lo: number, width: number): number {
@@ -70,7 +79,7 @@ export function extractFields(word: number, p: CompiledPattern): Fields {
 
 /** Builds the word: fixed bits from the pattern, named fields from `f` (missing fields are 0). */
 export function insertFields(f: Fields, p: CompiledPattern): number {
-  let word = p.bits;
+  let word = p.bits | p.shouldBe;
   for (const s of p.fields) {
     if (s.fixed) continue;
     const m = fieldMask(0, s.width);

@@ -316,8 +316,30 @@ function dataProcessingRegister(): EntrySpec[] {
     out.push({ id: name, mnemonic: name.toLowerCase(), pattern: `1 00 11011 ${u}01 Rm:5 ${o0} Ra:5 Rn:5 Rd:5`, operands: [x('Rd'), wreg('Rn'), wreg('Rm'), x('Ra')] });
     out.push({ id: alias.toUpperCase(), mnemonic: alias, aliasOf: name, pattern: `1 00 11011 ${u}01 Rm:5 ${o0} 11111 Rn:5 Rd:5`, operands: [x('Rd'), wreg('Rn'), wreg('Rm')] });
   }
-  out.push({ id: 'SMULH', mnemonic: 'smulh', pattern: '1 00 11011 010 Rm:5 0 11111 Rn:5 Rd:5', operands: [x('Rd'), x('Rn'), x('Rm')] });
-  out.push({ id: 'UMULH', mnemonic: 'umulh', pattern: '1 00 11011 110 Rm:5 0 11111 Rn:5 Rd:5', operands: [x('Rd'), x('Rn'), x('Rm')] });
+  out.push({ id: 'SMULH', mnemonic: 'smulh', pattern: '1 00 11011 010 Rm:5 0 (11111) Rn:5 Rd:5', operands: [x('Rd'), x('Rn'), x('Rm')] });
+  out.push({ id: 'UMULH', mnemonic: 'umulh', pattern: '1 00 11011 110 Rm:5 0 (11111) Rn:5 Rd:5', operands: [x('Rd'), x('Rn'), x('Rm')] });
+  return out;
+}
+
+/** Add/subtract with carry, and ngc/ngcs (sbc/sbcs from the zero register). */
+function withCarry(): EntrySpec[] {
+  const out: EntrySpec[] = [];
+  for (const { sf, width, w } of WIDTHS) {
+    const r = (field: string) => gpr(field, { width });
+    for (const { name, op, S } of [
+      { name: 'ADC', op: 0, S: 0 },
+      { name: 'ADCS', op: 0, S: 1 },
+      { name: 'SBC', op: 1, S: 0 },
+      { name: 'SBCS', op: 1, S: 1 },
+    ]) {
+      const id = `${name}_${w}`;
+      out.push({ id, mnemonic: name.toLowerCase(), pattern: `sf=${sf} ${op} ${S} 11010000 Rm:5 000000 Rn:5 Rd:5`, operands: [r('Rd'), r('Rn'), r('Rm')] });
+      if (op === 1) {
+        const alias = S ? 'ngcs' : 'ngc';
+        out.push({ id: `${alias.toUpperCase()}_${w}`, mnemonic: alias, aliasOf: id, pattern: `sf=${sf} ${op} ${S} 11010000 Rm:5 000000 11111 Rd:5`, operands: [r('Rd'), r('Rm')] });
+      }
+    }
+  }
   return out;
 }
 
@@ -335,5 +357,5 @@ function pcRelative(): EntrySpec[] {
   ];
 }
 
-export const dataProcessing: EntrySpec[] = [...addSub(), ...logical(), ...moveWide(), ...bitfield(), ...dataProcessingRegister(), ...pcRelative()];
+export const dataProcessing: EntrySpec[] = [...addSub(), ...logical(), ...moveWide(), ...bitfield(), ...dataProcessingRegister(), ...withCarry(), ...pcRelative()];
 
