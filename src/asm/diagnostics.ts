@@ -35,6 +35,9 @@ export const DIAGNOSTIC_CODES = {
   HL0108: 'unterminated comment',
   HL0109: 'invalid preprocessing directive',
   HL0110: 'unterminated argument list of a function-like macro',
+  HL0111: '#warning directive',
+  HL0112: 'C macro expansion too large or nested too deep',
+  HL0113: 'C macro redefined differently',
   // GNU as macros and conditionals
   HL0201: '.macro without .endm',
   HL0202: '.endm or .exitm outside a macro',
@@ -86,6 +89,9 @@ export const DIAGNOSTIC_CODES = {
   HL0901: 'input too large',
   HL0902: 'cannot read file',
   HL0903: 'bad command-line argument',
+  HL0904: 'assembly exceeds a resource limit (statements executed or section size)',
+  // Last resort: a bug in hyplab itself, reported with the statement's origin
+  HL0999: 'internal error',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
