@@ -93,6 +93,16 @@ function maskTarget(text: string): string {
   return text.replace(/([\t ,])[0-9a-f]+(\s*(\/\/.*)?)$/, '$1<target>$2');
 }
 
+const STT_SECTION = 3;
+const STT_FILE = 4;
+const ELF_TYPES: Record<number, 'function' | 'object' | undefined> = { 1: 'object', 2: 'function' };
+
+function symbolKey(name: string, section: string | undefined, value: bigint, global: boolean, type: string | undefined, size: bigint): string {
+  // GNU as keeps absolute values as 64-bit two's complement; compare them that way.
+  const v = BigInt.asUintN(64, value);
+  return `${name}: ${section ?? '*ABS*'} 0x${v.toString(16)} ${global ? 'global' : 'local'} ${type ?? 'notype'} size ${size}`;
+}
+
 function describeFailure(e: unknown): string {
   if (e instanceof AsmError) return e.diagnostics.map(formatDiagnostic).join('\n');
   return e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e);
@@ -127,6 +137,19 @@ describeWithGnuAs('fixtures: hyplab equals GNU as 2.40 and objdump', () => {
 
     it('relocations equal GNU as', () => {
       expect(relocationKeys(program().relocations)).toEqual(relocationKeys(gnu.elf.relocations));
+    });
+
+    it('defined symbols equal GNU as (section, value, binding, type, size)', () => {
+      const p = program();
+      const expected: string[] = [];
+      const actual: string[] = [];
+      for (const sym of gnu.elf.symbols) {
+        if (sym.section === undefined || sym.name === '' || sym.type === STT_SECTION || sym.type === STT_FILE || /^\$[xd]/.test(sym.name)) continue;
+        expected.push(symbolKey(sym.name, sym.section === '*ABS*' ? undefined : sym.section, sym.value, sym.binding !== 0, ELF_TYPES[sym.type], sym.size));
+        const ours = p.symbols.get(sym.name);
+        actual.push(ours === undefined ? `${sym.name}: missing` : symbolKey(sym.name, ours.section, ours.value, ours.global, ours.type, ours.size ?? 0n));
+      }
+      expect(actual).toEqual(expected);
     });
 
     it('every instruction has its encoding at its offset and an origin in a source file', () => {
