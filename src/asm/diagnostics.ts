@@ -85,6 +85,16 @@ export const DIAGNOSTIC_CODES = {
   HL0513: 'register width does not match the instruction form',
   HL0514: 'unknown system operation (tlbi/ic/dc/at/barrier option)',
   HL0515: 'target not in the same section and cannot be relocated',
+  // Execution (src/machine): a program that faults or runs away
+  HL0701: 'data abort: access to an unmapped address (or a write to read-only memory)',
+  HL0702: 'UNDEFINED instruction or system register access',
+  HL0703: 'SP alignment fault',
+  HL0704: 'step limit reached',
+  HL0705: 'branch out of the program (or to a misaligned address)',
+  HL0706: 'a value the machine needs concrete (an address) is symbolic',
+  HL0707: 'illegal exception return',
+  HL0708: 'execution entered AArch32 state, which the core does not execute',
+  HL0709: 'instruction without semantics in the core',
   // Limits and the command line
   HL0901: 'input too large',
   HL0902: 'cannot read file',
