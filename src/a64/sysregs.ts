@@ -452,3 +452,13 @@ export function systemRegisterAccessible(r: SystemRegister, el: ExceptionLevel, 
 export function applyReservedBits(r: SystemRegister, value: bigint): bigint {
   return ((value & MASK64 & ~r.res0) | r.res1) & MASK64;
 }
+
+/**
+ * ISS of a trapped MSR/MRS/SYS (ESR_ELx.EC = 0x18): Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10],
+ * Rt [9:5], CRm [4:1], Direction [0] (1 = read, i.e. MRS).
+ */
+export function sysregTrapIss(e: SysregEncoding, rt: number, direction: 'read' | 'write'): number {
+  return (
+    ((e.op0 << 20) | (e.op2 << 17) | (e.op1 << 14) | (e.crn << 10) | ((rt & 31) << 5) | (e.crm << 1) | (direction === 'read' ? 1 : 0)) >>> 0
+  );
+}

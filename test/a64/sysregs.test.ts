@@ -10,6 +10,7 @@ import {
   packSysregFields,
   parseSystemRegister,
   sysregDisplayName,
+  sysregTrapIss,
   systemRegisterAccessible,
   systemRegisterByName,
   type SystemRegister,
@@ -142,6 +143,12 @@ describe('system register catalog: known answers', () => {
     expect(systemRegisterByName('sp_el1')!.el).toBe(2);
     expect(systemRegisterByName('sp_el0')!.el).toBe(1);
     expect(systemRegisterByName('nzcv')!.el).toBe(0);
+  });
+
+  it('builds the ISS of a trapped access (EC 0x18)', () => {
+    // mrs x3, hcr_el2: Op0 3, Op2 0, Op1 4, CRn 1, Rt 3, CRm 1, read.
+    expect(sysregTrapIss(systemRegisterByName('hcr_el2')!, 3, 'read')).toBe((3 << 20) | (4 << 14) | (1 << 10) | (3 << 5) | (1 << 1) | 1);
+    expect(sysregTrapIss(systemRegisterByName('tpidr_el2')!, 31, 'write')).toBe((3 << 20) | (2 << 17) | (4 << 14) | (13 << 10) | (31 << 5));
   });
 
   it('RES0/RES1 masks shape written values (ARMv8.0)', () => {
