@@ -41,12 +41,25 @@ export function splitOperands(text: string): string[] {
   return out;
 }
 
-/** How far a form got before it failed: more operands taken, then a specific code, wins. */
+/** How well a form fits: operands of the right shape (a register where a register goes, even if the
+ *  wrong one), then fewer complaints, then a specific code over HL0502, wins. */
 interface Attempt {
   progress: number;
+  complaints: number;
   code: DiagnosticCode;
   message: string;
   diagnostic?: Diagnostic;
+}
+
+/** A form's failure: the first complaint, and how well the operands fit it. */
+export class FormMismatch extends Error {
+  constructor(
+    readonly first: OperandError | AsmError,
+    readonly progress: number,
+    readonly complaints: number,
+  ) {
+    super(first.message);
+  }
 }
 
 function makeEnv(ctx: AsmContext): OperandEnv {
@@ -63,24 +76,39 @@ function makeEnv(ctx: AsmContext): OperandEnv {
   };
 }
 
-/** Encodes `tokens` with one form; throws OperandError (or AsmError from expressions) and records
- *  in `progress` how many operands were taken. */
-export function encodeWith(entry: InsnEntry, tokens: readonly string[], env: OperandEnv, progress: { n: number }): number {
+/**
+ * Encodes `tokens` with one form, or throws a FormMismatch. An operand of the right shape but a bad
+ * value (out of range, wrong width, xzr for sp) is a complaint, and the remaining operands are still
+ * checked for shape, so that the form the writer meant is the one whose complaint is reported.
+ */
+export function encodeWith(entry: InsnEntry, tokens: readonly string[], env: OperandEnv): number {
   const specs = entry.operands;
+  const complaints: (OperandError | AsmError)[] = [];
+  let progress = 0;
+  const mismatch = (e: OperandError | AsmError): never => {
+    throw new FormMismatch(complaints[0] ?? e, progress, complaints.length + 1);
+  };
   if (tokens.length > specs.length) {
-    progress.n = specs.length;
-    throw new OperandError('HL0502', `too many operands (${entry.mnemonic} takes at most ${specs.length})`);
+    progress = specs.length;
+    mismatch(new OperandError('HL0502', `too many operands (${entry.mnemonic} takes at most ${specs.length})`));
   }
   const f: Fields = fixedFields(entry.compiled);
   specs.forEach((spec, i) => {
     const token = tokens[i];
-    if (token === undefined && !spec.optional) throw new OperandError('HL0502', `missing operand ${i + 1}`);
-    if (token === '') throw new OperandError('HL0502', `empty operand ${i + 1}`);
-    const value: OperandValue = spec.parse(token, env);
-    spec.encode(value, f, env);
-    progress.n = i + 1;
+    if (token === undefined && !spec.optional) mismatch(new OperandError('HL0502', `missing operand ${i + 1}`));
+    if (token === '') mismatch(new OperandError('HL0502', `empty operand ${i + 1}`));
+    try {
+      const value: OperandValue = spec.parse(token, env);
+      spec.encode(value, f, env);
+    } catch (e) {
+      if (e instanceof OperandError && e.code === 'HL0502') mismatch(e);
+      if (!(e instanceof OperandError) && !(e instanceof AsmError)) throw e;
+      complaints.push(e);
+    }
+    progress = i + 1;
   });
-  if (entry.when && !entry.when(f)) throw new OperandError('HL0502', `operands do not fit the ${entry.mnemonic} form`);
+  if (complaints.length > 0) throw new FormMismatch(complaints[0]!, progress, complaints.length);
+  if (entry.when && !entry.when(f)) mismatch(new OperandError('HL0502', `operands do not fit the ${entry.mnemonic} form`));
   return insertFields(f, entry.compiled);
 }
 
@@ -103,17 +131,16 @@ export function assembleInstruction(mnemonic: string, operands: string, ctx: Asm
   let best: Attempt | undefined;
   for (const entry of found.forms) {
     const env = makeEnv(ctx);
-    const progress = { n: 0 };
     try {
-      const word = encodeWith(entry, found.tokens, env, progress);
+      const word = encodeWith(entry, found.tokens, env);
       return env.relocation ? { word, relocation: env.relocation } : { word };
     } catch (e) {
-      let attempt: Attempt;
-      if (e instanceof OperandError) attempt = { progress: progress.n, code: e.code, message: e.message };
-      else if (e instanceof AsmError && e.diagnostics[0]) {
-        const d = e.diagnostics[0];
-        attempt = { progress: progress.n, code: d.code, message: d.message, diagnostic: d };
-      } else throw e;
+      if (!(e instanceof FormMismatch)) throw e;
+      const first = e.first;
+      const attempt: Attempt =
+        first instanceof OperandError
+          ? { progress: e.progress, complaints: e.complaints, code: first.code, message: first.message }
+          : { progress: e.progress, complaints: e.complaints, code: first.diagnostics[0]!.code, message: first.message, diagnostic: first.diagnostics[0]! };
       if (best === undefined || better(attempt, best)) best = attempt;
     }
   }
@@ -124,5 +151,6 @@ export function assembleInstruction(mnemonic: string, operands: string, ctx: Asm
 
 function better(a: Attempt, b: Attempt): boolean {
   if (a.progress !== b.progress) return a.progress > b.progress;
+  if (a.complaints !== b.complaints) return a.complaints < b.complaints;
   return a.code !== 'HL0502' && b.code === 'HL0502';
 }

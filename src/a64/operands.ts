@@ -220,9 +220,12 @@ export function addSubImm(): OperandSpec<Imm> {
       const body = immediateText(text, env);
       const lo12 = /^:lo12:(.*)$/i.exec(body);
       if (lo12) {
+        // GNU as leaves :lo12: to the linker even for an absolute value (against *ABS*).
         const value = env.evaluate(lo12[1]!);
-        if (value.kind === 'absolute') return { kind: 'imm', value: value.value & 0xfffn };
-        env.relocation = { type: 'ADD_ABS_LO12_NC', symbol: value.symbol, addend: value.offset };
+        env.relocation =
+          value.kind === 'absolute'
+            ? { type: 'ADD_ABS_LO12_NC', symbol: '*ABS*', addend: value.value }
+            : { type: 'ADD_ABS_LO12_NC', symbol: value.symbol, addend: value.offset };
         return { kind: 'imm', value: 0n };
       }
       const value = env.evaluate(body);
@@ -537,7 +540,7 @@ export function bitfieldWidth(width: 32 | 64, form: 'extract' | 'insert'): Opera
       return { kind: 'imm', value: absoluteImmediate(text, env) };
     },
     encode(value, f) {
-      const lsb = f['$lsb']!;
+      const lsb = f['$lsb'] ?? 0; // absent only when the lsb operand itself was rejected
       checkRange(value.value, 1n, BigInt(width - lsb), 'width');
       const w = Number(value.value);
       f.imms = form === 'extract' ? lsb + w - 1 : w - 1;
