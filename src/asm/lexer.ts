@@ -1,0 +1,235 @@
+// GNU as's view of one line of source on AArch64: `//` starts a comment, `#` as the first non-blank
+// character makes the whole line a comment (elsewhere `#` prefixes an immediate), `;` separates
+// statements, strings keep everything. Also the parts of GNU as's input scrubber (app.c) that decide
+// what a macro argument or an `.ifc` operand is.
+
+import type { Origin } from './diagnostics.ts';
+
+/** One statement as written: comment removed, trimmed; `origin` points at its first character. */
+export interface SourceStatement {
+  text: string;
+  origin: Origin;
+}
+
+const NAME_CHAR = /[A-Za-z0-9_.$]/;
+const NAME_START = /[A-Za-z_.$]/;
+
+export function isNameChar(c: string | undefined): boolean {
+  return c !== undefined && NAME_CHAR.test(c);
+}
+
+export function isNameStart(c: string | undefined): boolean {
+  return c !== undefined && NAME_START.test(c);
+}
+
+/** Index just past a `"..."` string starting at `start` (the text's end if unterminated). */
+export function skipString(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+  return Math.min(i + 1, text.length);
+}
+
+/** Index just past a character constant `'c` or `'\c` starting at `start`. */
+function skipCharConstant(text: string, start: number): number {
+  return Math.min(text.length, start + (text[start + 1] === '\\' ? 3 : 2));
+}
+
+/**
+ * Splits one logical line into statements: drops the comment, splits at `;`, and gives each piece
+ * the column (1-based) of its first non-blank character. Empty statements are dropped.
+ */
+export function lexLine(line: string, origin: Origin): SourceStatement[] {
+  const firstCode = line.search(/\S/);
+  if (firstCode < 0 || line[firstCode] === '#') return [];
+  const out: SourceStatement[] = [];
+  let start = 0;
+  const push = (end: number): void => {
+    const piece = line.slice(start, end);
+    const lead = piece.search(/\S/);
+    if (lead >= 0) {
+      const location = { ...origin.location, col: origin.location.col + start + lead };
+      out.push({ text: piece.trim(), origin: { location, stack: origin.stack } });
+    }
+  };
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === '"') i = skipString(line, i);
+    else if (c === "'") i = skipCharConstant(line, i);
+    else if (c === '/' && line[i + 1] === '/') break;
+    else if (c === '/' && line[i + 1] === '*') {
+      const close = line.indexOf('*/', i + 2);
+      if (close < 0) break;
+      line = line.slice(0, i) + ' '.repeat(close + 2 - i) + line.slice(close + 2);
+    } else if (c === ';') {
+      push(i);
+      start = i + 1;
+      i++;
+    } else i++;
+  }
+  push(Math.min(i, line.length));
+  return out;
+}
+
+/** A character constant's value: `'a` is 97, `'\n` is 10 (escapes as in strings). */
+export function charConstantValue(text: string, start: number): { value: number; end: number } {
+  if (text[start + 1] === '\\') {
+    const escaped = text[start + 2] ?? '\\';
+    return { value: STRING_ESCAPES[escaped] ?? escaped.charCodeAt(0), end: start + 3 };
+  }
+  const c = text[start + 1];
+  return { value: c === undefined ? 0 : c.charCodeAt(0), end: Math.min(text.length, start + 2) };
+}
+
+/** Single-character string escapes GNU as knows; any other `\c` is `c` itself. */
+const STRING_ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, b: 8, f: 12, v: 11, '\\': 92, '"': 34 };
+
+/**
+ * The bytes of a string literal's body (between the quotes), decoded as GNU as does: `\ooo` takes up
+ * to three digits as octal (even 8 and 9, as GNU as does), `\x` takes every following hex digit and
+ * keeps the low byte, an unknown escape is the character itself.
+ */
+export function decodeStringBody(body: string): number[] {
+  const bytes: number[] = [];
+  let i = 0;
+  while (i < body.length) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
+      i++;
+      continue;
+    }
+    const e = body[i + 1];
+    i += 2;
+    if (e === undefined) break;
+    if (/[0-9]/.test(e)) {
+      let n = Number(e);
+      for (let k = 0; k < 2 && /[0-9]/.test(body[i] ?? ''); k++) n = n * 8 + Number(body[i++]);
+      bytes.push(n & 0xff);
+    } else if (e === 'x' || e === 'X') {
+      let n = 0;
+      while (/[0-9a-fA-F]/.test(body[i] ?? '')) n = (n * 16 + parseInt(body[i++]!, 16)) & 0xff;
+      bytes.push(n);
+    } else bytes.push(STRING_ESCAPES[e] ?? e.charCodeAt(0));
+  }
+  return bytes;
+}
+
+/** The text of a string literal without quotes and escapes processed only for `\"` and `\\`. */
+export function unquote(literal: string): string {
+  return literal.slice(1, literal.endsWith('"') && literal.length > 1 ? -1 : undefined).replace(/\\(["\\])/g, '$1');
+}
+
+/**
+ * What GNU as's scrubber makes of operand text: whitespace survives (as one space) only between two
+ * name characters (or string quotes, or a `\` that starts a macro parameter); `'c` becomes its
+ * decimal value. `m a + b` passes one argument `a+b`; `m a b` passes two.
+ */
+export function scrub(text: string): string {
+  let out = '';
+  let i = 0;
+  const keepsSpace = (c: string | undefined): boolean => c !== undefined && (isNameChar(c) || c === '"' || c === '\\' || c === "'");
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      const end = skipString(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (c === "'") {
+      const { value, end } = charConstantValue(text, i);
+      out += String(value);
+      i = end;
+      if (text[i] === "'") i++;
+    } else if (c === ' ' || c === '\t') {
+      while (text[i] === ' ' || text[i] === '\t') i++;
+      if (out !== '' && i < text.length && keepsSpace(out[out.length - 1]) && keepsSpace(text[i])) out += ' ';
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A statement's labels, its first word and the rest. */
+export interface StatementParts {
+  labels: { name: string; col: number }[];
+  /** Mnemonic, directive (with its dot) or macro name; '' for a statement that is only labels. */
+  word: string;
+  operands: string;
+  /** `name = expr` */
+  assignment?: { symbol: string; expression: string };
+  /** `name .req register` */
+  alias?: { name: string; register: string };
+}
+
+function readName(text: string, i: number): number {
+  while (i < text.length && isNameChar(text[i])) i++;
+  return i;
+}
+
+function skipBlanks(text: string, i: number): number {
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
+}
+
+/** Splits a statement into labels (`a: b: 1:`), the first word and the operand text. */
+export function parseStatement(text: string): StatementParts {
+  const labels: { name: string; col: number }[] = [];
+  let i = skipBlanks(text, 0);
+  for (;;) {
+    const end = readName(text, i);
+    if (end > i && text[end] === ':') {
+      labels.push({ name: text.slice(i, end), col: i });
+      i = skipBlanks(text, end + 1);
+      continue;
+    }
+    break;
+  }
+  const wordEnd = readName(text, i);
+  const word = text.slice(i, wordEnd);
+  const afterWord = skipBlanks(text, wordEnd);
+  if (word !== '' && isNameStart(word[0]) && text[afterWord] === '=' && text[afterWord + 1] !== '=') {
+    return { labels, word: '', operands: '', assignment: { symbol: word, expression: text.slice(afterWord + 1).trim() } };
+  }
+  if (word !== '' && afterWord > wordEnd && /^\.req\b/i.test(text.slice(afterWord))) {
+    return { labels, word: '', operands: '', alias: { name: word, register: text.slice(afterWord + 4).trim() } };
+  }
+  // A mnemonic runs to the first blank (`b.eq`, `.section`); an unexpected character stays in it
+  // so that the caller reports the whole thing.
+  let end = wordEnd;
+  while (end < text.length && text[end] !== ' ' && text[end] !== '\t') end++;
+  return { labels, word: text.slice(i, end), operands: text.slice(end).trim() };
+}
+
+/**
+ * Splits directive operands at top-level commas; strings, character constants and brackets stay
+ * whole. An empty text gives no operands.
+ */
+export function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      i = skipString(text, i);
+      continue;
+    }
+    if (c === "'") {
+      i = skipCharConstant(text, i);
+      continue;
+    }
+    if (c === '(' || c === '[') depth++;
+    else if ((c === ')' || c === ']') && depth > 0) depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+    i++;
+  }
+  const last = text.slice(start).trim();
+  if (last !== '' || out.length > 0) out.push(last);
+  return out;
+}
