@@ -15,7 +15,6 @@ import type { EntrySpec, ExtendType, OperandEnv, OperandSpec, OperandValue } fro
 import { OperandError } from '../entry.ts';
 import type { Fields } from '../pattern.ts';
 import type { RelocationType } from '../../asm/program.ts';
-import { splitOperands } from '../assemble.ts';
 import { gprByName, gprText } from '../registers.ts';
 import { absoluteImmediate, gpr, imm, label, signExtend } from '../operands.ts';
 
@@ -74,11 +73,30 @@ interface AddressText {
   writeback: boolean;
 }
 
+/** Splits at commas outside parentheses: `x1, #(8*2)` -> ['x1', '#(8*2)']. */
+function splitAtCommas(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text) {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  parts.push(current.trim());
+  return parts;
+}
+
 /** `[x1, #8]!` -> parts ['x1', '#8'], writeback; undefined when the text is not a bracketed address. */
 function splitAddress(text: string): AddressText | undefined {
   const m = /^\[([^\[\]]*)\]\s*(!?)$/.exec(text.trim());
   if (m === null) return undefined;
-  const parts = splitOperands(m[1]!);
+  const parts = splitAtCommas(m[1]!);
   if (parts.length === 0 || parts.some((p) => p === '')) return undefined;
   return { parts, writeback: m[2] === '!' };
 }
