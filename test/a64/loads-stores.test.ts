@@ -149,7 +149,7 @@ describe('loads and stores: known answers', () => {
     expectDiagnostic('ldp q0, q1, [x0], #8', 'HL0504');
     expectDiagnostic('ldr x0, [x1, #32768]', 'HL0503');
     expectDiagnostic('ldr x0, [x1, #-257]', 'HL0503');
-    expectDiagnostic('ldr x0, [x1, #1004]', 'HL0504');
+    expectDiagnostic('ldrsw x0, [x1, #1002]', 'HL0504');
     expectDiagnostic('ldr x0, [x1, #256]!', 'HL0503');
     expectDiagnostic('ldr x0, [x1], #-257', 'HL0503');
     expectDiagnostic('ldur x0, [x1, #256]', 'HL0503');
