@@ -153,7 +153,7 @@ describe('loads and stores: known answers', () => {
     expectDiagnostic('ldr x0, [x1, #256]!', 'HL0503');
     expectDiagnostic('ldr x0, [x1], #-257', 'HL0503');
     expectDiagnostic('ldur x0, [x1, #256]', 'HL0503');
-    expectDiagnostic('ldr x0, [x1, x2, lsl #2]', 'HL0503');
+    expectDiagnostic('ldrsw x0, [x1, x2, lsl #3]', 'HL0503');
     expectDiagnostic('ldrb w0, [x1, w2, uxtw #1]', 'HL0503');
     expectDiagnostic('ldr x0, [x1, w2, lsl #3]', 'HL0513');
     expectDiagnostic('ldr x0, [x1, x2, uxtw #3]', 'HL0513');
