@@ -9,7 +9,7 @@ import type { InsnEntry, OperandEnv, OperandValue } from './entry.ts';
 import { ENTRIES } from './table/index.ts';
 import { fixedFields, insertFields } from './pattern.ts';
 import type { Fields } from './pattern.ts';
-import { decodeAs } from './decode.ts';
+import { decode, decodeAs } from './decode.ts';
 import { formatDecoded } from './disassemble.ts';
 
 export interface GeneratedInstruction {
@@ -69,6 +69,8 @@ function entryArbitrary(entry: InsnEntry, address: bigint): Arbitrary<GeneratedI
     if (word === undefined) return undefined;
     const d = decodeAs(entry, word);
     if (d === undefined) return undefined;
+    // A word an earlier entry claims (hint #20 is csdb) is that entry's instance, not this one's.
+    if (decode(word)?.entry.id !== (entry.aliasOf ?? entry.id)) return undefined;
     // An alias is only written where GNU as would pick it (and objdump print it) for this encoding.
     if (entry.prefer && !entry.prefer(d.fields)) return undefined;
     if (entry.unpredictable?.(d.fields) !== undefined) return undefined;

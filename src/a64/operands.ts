@@ -731,6 +731,24 @@ export function namedOption(
 export type { PrintEnv };
 
 // ------------------------------------------------------------------------------------------------
+// A fixed word that is part of the syntax (`psb csync`, `bti c`): encodes nothing.
+
+export function keyword(word: string): OperandSpec<Named> {
+  const value: Named = { kind: 'name', value: 0, name: word };
+  return {
+    kind: word,
+    parse(text) {
+      if (text?.trim().toLowerCase() !== word) throw mismatch(`expected '${word}'`);
+      return value;
+    },
+    encode() {},
+    decode: () => value,
+    print: () => word,
+    arbitrary: () => fc.constant(value),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
 // Barrier options of dsb/dmb/isb (names from sysops.ts); ISB's option may be left out (sy).
 
 export function barrierOption(mnemonic: BarrierMnemonic): OperandSpec<Named> {
