@@ -93,7 +93,7 @@ export class SourceText {
   readonly blankSplices: number[] = [];
 
   constructor(readonly path: string, raw: string) {
-    const physical = raw.split(/\r\n|\r|\n/);
+    const physical = raw.includes('\r') ? raw.split(/\r\n|\r|\n/) : raw.split('\n');
     if (physical.length > 1 && physical[physical.length - 1] === '') physical.pop();
     const parts: string[] = [];
     const starts: number[] = [];

@@ -252,10 +252,11 @@ class Preprocessor implements ExpanderHost, TokenSource {
   }
 
   builtin(kind: Builtin, at: Token): Token {
-    const file = (at.frame as OpenFile | null) ?? this.top();
+    const own = at.frame instanceof OpenFile ? at.frame : null;
+    const file = own ?? this.top();
     switch (kind) {
       case '__LINE__': {
-        const offset = at.frame !== null ? at.offset : file.lexer.offset;
+        const offset = own !== null ? at.offset : file.lexer.offset;
         return new Token('number', String(file.source.position(offset).line + file.lineDelta), '');
       }
       case '__FILE__': return new Token('string', quoteString(file.presumedPath), '');
@@ -369,7 +370,7 @@ class Preprocessor implements ExpanderHost, TokenSource {
   private currentConditional(file: OpenFile, name: string, here: Origin): Conditional {
     const cond = file.conditionals[file.conditionals.length - 1];
     if (cond === undefined) fail('HL0104', `#${name} without #if`, here);
-    if (cond.sawElse) fail('HL0104', `#${name} after #else`, here);
+    if (cond.sawElse && name !== 'endif') fail('HL0104', `#${name} after #else`, here);
     return cond;
   }
 
@@ -633,7 +634,7 @@ class Preprocessor implements ExpanderHost, TokenSource {
     if (name === '') fail('HL0109', `empty filename in #${kind}`, here);
     const found = this.resolveInclude(name, angled, kind === 'include_next', file);
     if (found === null) {
-      const searched = [...(angled ? [] : [dirOf(file.path) || '.']), ...this.options.includeDirs];
+      const searched = [...(angled ? [] : [dirOf(file.path).replace(/\/$/, '') || '.']), ...this.options.includeDirs];
       fail('HL0101', `${spelling}: no such file (searched ${searched.join(', ') || 'nothing'})`, here);
     }
     if (this.onceOnly.has(found.path)) return;
