@@ -222,10 +222,7 @@ export function addSubImm(): OperandSpec<Imm> {
       if (lo12) {
         // GNU as leaves :lo12: to the linker even for an absolute value (against *ABS*).
         const value = env.evaluate(lo12[1]!);
-        env.relocation =
-          value.kind === 'absolute'
-            ? { type: 'ADD_ABS_LO12_NC', symbol: '*ABS*', addend: value.value }
-            : { type: 'ADD_ABS_LO12_NC', symbol: value.symbol, addend: value.offset };
+        env.relocation = { type: 'ADD_ABS_LO12_NC', ...relocationTarget(value) };
         return { kind: 'imm', value: 0n };
       }
       const value = env.evaluate(body);
@@ -621,14 +618,22 @@ function writeRaw(f: Fields, o: LabelOptions, raw: number): void {
 
 /**
  * The offset GNU as encodes now for a PC-relative reference to `value`, or undefined when it emits a
- * relocation. A local symbol arrives as its section plus an offset (GNU as's section-symbol form) and
- * resolves within its own section. An absolute expression is taken as the offset itself: GNU as 2.40
+ * relocation. A defined local symbol's `offset` is its place in its section, so it resolves within
+ * the instruction's own section. An absolute expression is taken as the offset itself: GNU as 2.40
  * encodes `b 0x8` as "8 bytes ahead" (observed), not as a branch to address 8.
  */
 function resolvedOffset(value: ExprValue, env: OperandEnv, page: (a: bigint) => bigint): bigint | undefined {
   if (value.kind === 'absolute') return value.value;
-  if (!value.global && value.section === env.ctx.section && value.symbol === value.section) return page(value.offset) - page(env.pc);
+  if (!value.global && value.section === env.ctx.section) return page(value.offset) - page(env.pc);
   return undefined;
+}
+
+/** What GNU as relocates against: a local symbol becomes its section plus its offset there; a global
+ *  or undefined symbol stays itself with its addend; an absolute value is `*ABS*` plus the value. */
+export function relocationTarget(value: ExprValue): { symbol: string; addend: bigint } {
+  if (value.kind === 'absolute') return { symbol: '*ABS*', addend: value.value };
+  if (!value.global && value.section !== undefined) return { symbol: value.section, addend: value.offset };
+  return { symbol: value.symbol, addend: value.offset };
 }
 
 export function label(o: LabelOptions): OperandSpec<Label> {
@@ -646,10 +651,7 @@ export function label(o: LabelOptions): OperandSpec<Label> {
       // adrp is always relocated: the page of the final address is the linker's to know.
       const offset = o.page ? undefined : resolvedOffset(value, env, page);
       if (offset === undefined) {
-        env.relocation =
-          value.kind === 'absolute'
-            ? { type: o.relocation, symbol: '*ABS*', addend: value.value }
-            : { type: o.relocation, symbol: value.symbol, addend: value.offset };
+        env.relocation = { type: o.relocation, ...relocationTarget(value) };
         return { kind: 'label', offset: 0n };
       }
       return { kind: 'label', offset };

@@ -1,6 +1,6 @@
 // A small AsmContext for instruction-set tests: integer expressions (+ - * / << >> & | ^ ~, parens),
-// `.` (the instruction's address), and a symbol table. Local symbols evaluate to their section plus
-// an offset, global and undefined ones to the symbol itself, as GNU as records them in relocations.
+// `.` (the instruction's address), and a symbol table. As in src/asm: a defined local symbol's offset
+// is its place in its section; a global or undefined symbol's offset is the addend.
 
 import type { AsmContext, ExprValue } from '../../src/a64/context.ts';
 import { fail, originOf } from '../../src/asm/diagnostics.ts';
@@ -36,7 +36,7 @@ export function testContext(o: TestContextOptions = {}): AsmContext {
         if (s === undefined) return { kind: 'relative', symbol: name, section: undefined, offset: 0n, global: false };
         if (s.section === undefined) return { kind: 'absolute', value: s.value };
         if (s.global) return { kind: 'relative', symbol: name, section: s.section, offset: 0n, global: true };
-        return { kind: 'relative', symbol: s.section, section: s.section, offset: s.value, global: false };
+        return { kind: 'relative', symbol: name, section: s.section, offset: s.value, global: false };
       }, origin);
       const v = p.expression();
       if (!p.atEnd()) fail('HL0304', `malformed expression '${text}'`, origin);
