@@ -153,7 +153,8 @@ export function coverageTable(fixtures: Fixture[]): { item: CoverageItem; files:
   return COVERAGE.map((item) => ({ item, files: fixtures.filter((f) => item.pattern.test(f.text)).map((f) => f.name) }));
 }
 
-function printCoverage(): void {
+/** COVERAGE.md's text. */
+export function coverageMarkdown(): string {
   const lines = [
     '# Fixture coverage of issue 2, items 1-4',
     '',
@@ -167,7 +168,7 @@ function printCoverage(): void {
     const shown = files.length > 4 ? `${files.slice(0, 4).join(', ')} (+${files.length - 4})` : files.join(', ');
     lines.push(`| ${item.group} | \`${item.item.replace(/\|/g, '\\|')}\` | ${shown || '**none**'} |`);
   }
-  console.log(lines.join('\n'));
+  return `${lines.join('\n')}\n`;
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) printCoverage();
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) process.stdout.write(coverageMarkdown());

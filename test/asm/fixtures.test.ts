@@ -8,7 +8,9 @@ import { AsmError, formatDiagnostic, type Origin } from '../../src/asm/diagnosti
 import type { Program } from '../../src/asm/program.ts';
 import { disassemble } from '../../src/a64/disassemble.ts';
 import { contentSections, describeWithGnuAs, gnuAssembleFile, stripSymbolAnnotations, type GnuObject } from '../helpers/gnu-as.ts';
-import { coverageTable, FIXTURE_INCLUDE_DIR, listFixtures } from './fixture-coverage.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { coverageMarkdown, coverageTable, FIXTURE_DIR, FIXTURE_INCLUDE_DIR, listFixtures } from './fixture-coverage.ts';
 
 const fixtures = listFixtures();
 const OPTIONS = { includeDirs: [FIXTURE_INCLUDE_DIR] };
@@ -27,6 +29,10 @@ describe('the fixture set', () => {
   it('together use every directive and instruction form of issue 2 items 1-4 (see COVERAGE.md)', () => {
     const missing = coverageTable(fixtures).filter((row) => row.files.length === 0).map((row) => `${row.item.group}: ${row.item.item}`);
     expect(missing).toEqual([]);
+  });
+
+  it('COVERAGE.md is up to date (npx tsx test/asm/fixture-coverage.ts > test/fixtures/asm/COVERAGE.md)', () => {
+    expect(readFileSync(join(FIXTURE_DIR, 'COVERAGE.md'), 'utf8')).toBe(coverageMarkdown());
   });
 
   it('has a large fixture for the benchmark (2,000+ instructions after expansion)', () => {
@@ -111,6 +117,13 @@ function describeFailure(e: unknown): string {
 // ---------------------------------------------------------------------------------------------
 
 describeWithGnuAs('fixtures: hyplab equals GNU as 2.40 and objdump', () => {
+  it('the large fixtures hold 2,000+ instructions after expansion (objdump count, padding nops excluded)', () => {
+    for (const f of fixtures.filter((x) => x.name.startsWith('large-'))) {
+      const count = gnuAssembleFile(f.path, OPTIONS).instructions.filter((l) => !l.isData && l.text !== 'nop').length;
+      expect(count, f.name).toBeGreaterThanOrEqual(2000);
+    }
+  });
+
   describe.each(fixtures.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
     let gnu: GnuObject;
     let ours: Program | undefined;
