@@ -121,6 +121,9 @@ function formsFor(mnemonic: string, tokens: string[]): { forms: readonly InsnEnt
     const forms = ENTRIES_BY_MNEMONIC.get(`${dotted[1]}.<cond>`);
     if (forms) return { forms, tokens: [dotted[2]!, ...tokens] };
   }
+  // `beq`: GNU as also takes the condition without the dot, for the sixteen classic names but al/nv.
+  const undotted = /^b(eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le)$/.exec(mnemonic);
+  if (undotted) return { forms: ENTRIES_BY_MNEMONIC.get('b.<cond>')!, tokens: [undotted[1]!, ...tokens] };
   return undefined;
 }
 

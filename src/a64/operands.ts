@@ -364,13 +364,19 @@ export function movImmediate(width: 32 | 64, from: MovImmEncoding): OperandSpec<
 }
 
 /** `#<imm>` of and/orr/eor/ands/tst: a bitmask immediate in N:immr:imms. */
-export function bitmaskImmediate(width: 32 | 64): OperandSpec<Imm> {
+export function bitmaskImmediate(width: 32 | 64, o: { inverted?: boolean } = {}): OperandSpec<Imm> {
   const base = movImmediate(width, 'bitmask');
+  const mask = maskOf(width);
+  const stored = (v: bigint): bigint => (o.inverted ? ~v & mask : v);
   return {
     ...base,
-    kind: '#<bimm>',
+    kind: o.inverted ? '#<~bimm>' : '#<bimm>',
+    decode(f) {
+      const v = base.decode(f);
+      return v === undefined ? undefined : { kind: 'imm', value: stored(v.value) };
+    },
     encode(value, f) {
-      const enc = encodeBitMask(value.value, width);
+      const enc = encodeBitMask(stored(value.value), width);
       if (!enc) throw new OperandError('HL0510', `${hex(value.value)} is not a ${width}-bit logical (bitmask) immediate`);
       Object.assign(f, { N: enc.n, immr: enc.immr, imms: enc.imms });
     },

@@ -121,6 +121,12 @@ function logical(): EntrySpec[] {
       const id = `${name}_${w}_log_imm`;
       const head = `sf=${sf} ${opc} 100100 ${nField} immr:6 imms:6 Rn:5`;
       out.push({ id, mnemonic: m, pattern: `${head} Rd:5`, operands: [r('Rd', name !== 'ANDS'), r('Rn'), bitmaskImmediate(width)] });
+      if (name === 'AND') {
+        out.push({
+          id: `BIC_${w}_log_imm`, mnemonic: 'bic', aliasOf: id, pattern: `${head} Rd:5`, operands: [r('Rd', true), r('Rn'), bitmaskImmediate(width, { inverted: true })],
+          prefer: () => false, noGenerate: 'assembler-only spelling (GNU as takes `bic Xd, Xn, #imm` as and with ~imm); objdump prints the and',
+        });
+      }
       if (name === 'ANDS') {
         out.push({ id: `TST_${w}_log_imm`, mnemonic: 'tst', aliasOf: id, pattern: `${head} 11111`, operands: [r('Rn'), bitmaskImmediate(width)] });
       }
@@ -169,7 +175,8 @@ function moveWide(): EntrySpec[] {
       id: `MOV_${w}_orr_imm`, mnemonic: 'mov', aliasOf: `ORR_${w}_log_imm`,
       pattern: `sf=${sf} 01 100100 ${sf === 1 ? 'N:1' : 'N=0'} immr:6 imms:6 11111 Rd:5`,
       operands: [gpr('Rd', { width, sp: true }), movImmediate(width, 'bitmask')],
-      prefer: (f) => !isWideConstant(decodeBitMasks(f.N!, f.imms!, f.immr!, width)!, width),
+      // movz/movn cannot write SP, so objdump prints `mov sp, #imm` even for a wide constant.
+      prefer: (f) => f.Rd === ZR || !isWideConstant(decodeBitMasks(f.N!, f.imms!, f.immr!, width)!, width),
     });
   }
   return out;
