@@ -447,7 +447,7 @@ export class Assembler {
       symbol: (name) => extra?.get(name) ?? this.lookup(name, seq, pass, origin),
       localLabel: (n, dir) => this.localLabel(n, dir, seq),
       here: () => ({ kind: 'rel', symbol: section.name, section: section.name, base: 0n, addend: BigInt(offset), global: false }),
-      warn: (message) => this.warn('HL0304', message, origin),
+      warn: (code, message) => this.warn(code, message, origin),
     };
   }
 
@@ -801,10 +801,13 @@ export class Assembler {
 
   private encodeInstruction(item: Extract<PendingItem, { kind: 'insn' }>, out: Instruction[]): void {
     const env = this.env(item.seq, item.section, item.offset, 2, item.origin);
+    const undefinedSymbols = new Set<string>();
     const ctx: AsmContext = {
       evaluate: (text) => {
         try {
-          return this.toExprValue(evaluateExpression(text, env), text);
+          const v = evaluateExpression(text, env);
+          if (v.kind === 'rel' && v.section === undefined) undefinedSymbols.add(v.symbol);
+          return this.toExprValue(v, text);
         } catch (e) {
           if (e instanceof ExprError) throw new AsmError(diagnostic(e.code, e.message, item.origin));
           throw e;
@@ -818,6 +821,15 @@ export class Assembler {
     let encoded: EncodedInstruction;
     try {
       encoded = this.encode(item.mnemonic, item.operands, ctx);
+    } catch (e) {
+      // "must be absolute" because a symbol is undefined: say that (GNU as: "undefined symbol ... used
+      // as an immediate value").
+      const d = e instanceof AsmError ? e.diagnostics[0] : undefined;
+      if (d?.code === 'HL0305' && undefinedSymbols.size > 0) {
+        const names = [...undefinedSymbols].map((n) => `'${n}'`).join(', ');
+        throw new AsmError(diagnostic('HL0301', `undefined symbol ${names} used where a number is needed (${d.message})`, d.origin));
+      }
+      throw e;
     } finally {
       out.push({ section: item.section.name, offset: item.offset, encoding: 0, text: item.text, origin: item.origin });
     }

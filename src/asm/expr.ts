@@ -42,7 +42,7 @@ export interface ExprEnv {
   localLabel(n: string, direction: 'b' | 'f'): Value | undefined;
   /** `.`: the current location. */
   here(): Value;
-  warn(message: string): void;
+  warn(code: 'HL0304' | 'HL0306', message: string): void;
 }
 
 export const abs = (value: bigint): Value => ({ kind: 'abs', value: BigInt.asIntN(64, value) });
@@ -182,7 +182,15 @@ export function evaluateExpression(text: string, env: ExprEnv): Value {
   return value;
 }
 
+/** An undefined symbol where a number is needed is reported as undefined (HL0301). */
+function undefinedSymbol(v: Value): ExprError | undefined {
+  if (v.kind === 'rel' && v.section === undefined) return new ExprError('HL0301', `undefined symbol '${v.symbol}' where a number is needed`);
+  return undefined;
+}
+
 function needAbsolute(v: Value, op: string): bigint {
+  const undef = undefinedSymbol(v);
+  if (undef) throw undef;
   if (v.kind !== 'abs') throw new ExprError('HL0305', `operator '${op}' needs absolute operands (${describe(v)} is not)`);
   return v.value;
 }
@@ -213,6 +221,8 @@ const truth = (b: boolean): Value => abs(b ? -1n : 0n);
 function comparable(a: Value, b: Value, op: string): [bigint, bigint] {
   if (a.kind === 'abs' && b.kind === 'abs') return [a.value, b.value];
   if (a.kind === 'rel' && b.kind === 'rel' && sameBase(a, b)) return [a.base + a.addend, b.base + b.addend];
+  const undef = undefinedSymbol(a) ?? undefinedSymbol(b);
+  if (undef) throw undef;
   throw new ExprError('HL0305', `operator '${op}' needs absolute operands or two symbols of one section`);
 }
 
@@ -267,14 +277,14 @@ function applyBinary(op: string, a: Value, b: Value, env: ExprEnv): Value {
     case '/':
     case '%':
       if (y === 0n) {
-        env.warn('division by zero');
+        env.warn('HL0306', 'division by zero');
         y = 1n;
       }
       return abs(op === '/' ? x / y : x % y);
     case '<<':
     case '>>':
       if (y < 0n || y >= 64n) {
-        env.warn(`shift count out of range (${y} is not between 0 and 63)`);
+        env.warn('HL0304', `shift count out of range (${y} is not between 0 and 63)`);
         return abs(0n);
       }
       return abs(op === '<<' ? x << y : BigInt.asUintN(64, x) >> y);

@@ -11,15 +11,17 @@ export interface SourceStatement {
   origin: Origin;
 }
 
-const NAME_CHAR = /[A-Za-z0-9_.$]/;
-const NAME_START = /[A-Za-z_.$]/;
+/** Symbol name characters by char code: 1 may start a name, 2 may only continue one (digits). */
+const NAME_CLASS = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.$') NAME_CLASS[c.charCodeAt(0)] = 1;
+for (const c of '0123456789') NAME_CLASS[c.charCodeAt(0)] = 2;
 
 export function isNameChar(c: string | undefined): boolean {
-  return c !== undefined && NAME_CHAR.test(c);
+  return c !== undefined && c.length === 1 && NAME_CLASS[c.charCodeAt(0)]! > 0;
 }
 
 export function isNameStart(c: string | undefined): boolean {
-  return c !== undefined && NAME_START.test(c);
+  return c !== undefined && c.length === 1 && NAME_CLASS[c.charCodeAt(0)] === 1;
 }
 
 /** Index just past a `"..."` string starting at `start` (the text's end if unterminated). */
