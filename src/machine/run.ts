@@ -1,0 +1,189 @@
+// Running a prepared image: fetch the slot at the PC, advance the PC, execute; stop at the semihosting
+// exit, at a fault (a coded diagnostic with the instruction's origin), at a caller's stop condition,
+// or at the step limit (a diagnostic listing the last instructions with their origins).
+
+import { diagnostic } from '../asm/diagnostics.ts';
+import type { Diagnostic, Origin } from '../asm/diagnostics.ts';
+import type { Domain, Width } from '../a64/domain.ts';
+import { SymbolicValueError } from '../a64/domain.ts';
+import { concreteDomain } from '../a64/domain-concrete.ts';
+import type { SystemRegister } from '../a64/sysregs.ts';
+import { Machine } from './machine.ts';
+import { Memory, concreteRam } from './memory.ts';
+import type { AccessBytes } from './memory.ts';
+import { State } from './state.ts';
+import type { StateInit } from './state.ts';
+import { MachineFault, hex64 } from './faults.ts';
+import type { AccessDetails } from './faults.ts';
+import { DEFAULT_LOAD_ADDRESS, slotAt } from './image.ts';
+import type { Image, Slot } from './image.ts';
+
+export interface RunOptions<V> {
+  /** Steps before the run is called a runaway (default 1,000,000). */
+  maxSteps?: number;
+  /** Record every step with the registers and memory it wrote. */
+  trace?: boolean;
+  /** How many of the last instructions a step-limit diagnostic shows (default 8). */
+  history?: number;
+  /** Checked before each step: return true to stop (an observation point, e.g. an eret into the guest). */
+  stopBefore?: (m: Machine<V>, slot: Slot<V>) => boolean;
+}
+
+export interface Write<V> {
+  where: string;
+  value: V;
+  width: Width;
+}
+
+export interface TraceEntry<V> {
+  pc: bigint;
+  text: string;
+  origin: Origin;
+  writes: Write<V>[];
+}
+
+export type RunStatus = 'exit' | 'stopped' | 'fault' | 'step-limit';
+
+export interface RunResult<V> {
+  status: RunStatus;
+  steps: number;
+  machine: Machine<V>;
+  /** The semihosting exit status, for status 'exit'. */
+  exitStatus?: bigint;
+  /** For 'fault' and 'step-limit'. */
+  diagnostic?: Diagnostic;
+  /** For a data abort: the access, and the instruction that made it. */
+  fault?: { kind: MachineFault['kind']; pc: bigint; text: string; access?: AccessDetails };
+  trace?: TraceEntry<V>[];
+}
+
+const DEFAULT_MAX_STEPS = 1_000_000;
+
+function where<V>(slot: Slot<V>): string {
+  return `${hex64(slot.address)} '${slot.text}'`;
+}
+
+/** Runs `machine` from its current PC over `image`. */
+export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions<V> = {}): RunResult<V> {
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const historySize = Math.max(1, options.history ?? 8);
+  const history: (Slot<V> | undefined)[] = new Array(historySize).fill(undefined);
+  const s = machine.state;
+  const trace: TraceEntry<V>[] | undefined = options.trace ? [] : undefined;
+  if (trace !== undefined) attachTrace(machine, trace);
+  const stopBefore = options.stopBefore;
+  let steps = 0;
+  let slot: Slot<V> | undefined;
+  let previous: Slot<V> | undefined;
+
+  const finish = (status: RunStatus, extra: Partial<RunResult<V>> = {}): RunResult<V> => {
+    if (trace !== undefined) {
+      s.observer = undefined;
+      machine.memory.observer = undefined;
+    }
+    return { status, steps, machine, ...(trace ? { trace } : {}), ...extra };
+  };
+
+  try {
+    for (;;) {
+      if (machine.exit !== undefined) return finish('exit', { exitStatus: machine.exit.status });
+      const pc = s.pc;
+      previous = slot;
+      slot = slotAt(image, pc);
+      if (slot === undefined) {
+        const from = previous === undefined ? '' : ` (after ${where(previous)})`;
+        throw new MachineFault('out-of-program', `the PC ${hex64(BigInt(pc))} is outside the program or misaligned${from}`);
+      }
+      if (s.pstate.nRW === 1) throw new MachineFault('aarch32', `execution continues in AArch32 state at ${hex64(BigInt(pc))}`);
+      if (stopBefore !== undefined && stopBefore(machine, slot)) return finish('stopped');
+      if (steps >= maxSteps) return finish('step-limit', { diagnostic: stepLimit(maxSteps, history, steps, slot) });
+      history[steps % historySize] = slot;
+      if (trace !== undefined) trace.push({ pc: slot.address, text: slot.text, origin: slot.origin, writes: [] });
+      s.pc = pc + 4;
+      steps++;
+      slot.exec(machine);
+    }
+  } catch (e) {
+    const fault = asFault(e);
+    // A PC that left the program is reported at the instruction that sent it there.
+    const at = fault.kind === 'out-of-program' && slot === undefined ? previous : slot;
+    const origin = at?.origin ?? { location: { file: '<program>', line: 0, col: 0 }, stack: [] };
+    const message = at === undefined ? fault.message : `${fault.message} (at ${where(at)})`;
+    return finish('fault', {
+      diagnostic: diagnostic(fault.code, message, origin),
+      fault: { kind: fault.kind, pc: at?.address ?? BigInt(s.pc), text: at?.text ?? '', ...(fault.access ? { access: fault.access } : {}) },
+    });
+  }
+}
+
+function asFault(e: unknown): MachineFault {
+  if (e instanceof MachineFault) return e;
+  if (e instanceof SymbolicValueError) return new MachineFault('symbolic', e.message);
+  throw e;
+}
+
+function stepLimit<V>(maxSteps: number, history: (Slot<V> | undefined)[], steps: number, next: Slot<V>): Diagnostic {
+  const n = history.length;
+  const last: Slot<V>[] = [];
+  for (let k = Math.max(0, steps - n); k < steps; k++) last.push(history[k % n]!);
+  const lines = last.map((sl) => {
+    const { file, line, col } = sl.origin.location;
+    const stack = sl.origin.stack.map((f) => ` in ${f.macro} at ${f.at.file}:${f.at.line}`).join('');
+    return `  ${hex64(sl.address)}  ${sl.text.padEnd(28)} ${file}:${line}:${col}${stack}`;
+  });
+  return diagnostic('HL0704', `step limit of ${maxSteps} reached (a runaway loop?); the last ${last.length} instructions:\n${lines.join('\n')}`, next.origin);
+}
+
+function attachTrace<V>(machine: Machine<V>, trace: TraceEntry<V>[]): void {
+  const current = (): Write<V>[] | undefined => trace[trace.length - 1]?.writes;
+  machine.state.observer = { wrote: (w, value, width) => current()?.push({ where: w, value, width }) };
+  machine.memory.observer = {
+    stored: (address: bigint, bytes: AccessBytes, value: V) => current()?.push({ where: `[${hex64(address)}]`, value, width: bytes * 8 }),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The concrete machine as QEMU's `-M virt,virtualization=on` starts an ELF
+
+/** Values QEMU's cortex-a57 gives read-only identification registers (the catalog leaves them UNKNOWN). */
+export const CORTEX_A57_IDENTIFICATION: Readonly<Record<string, bigint>> = {
+  midr_el1: 0x411fd070n,
+  vpidr_el2: 0x411fd070n,
+  mpidr_el1: 0x80000000n,
+  vmpidr_el2: 0x80000000n,
+};
+
+export interface ConcreteMachineOptions {
+  /** RAM size in bytes at the load address (QEMU virt: 128 MiB). */
+  ramSize?: number;
+  ramBase?: bigint;
+  /** System register values at reset, by catalog name; others are their architectural reset or 0. */
+  sysregs?: Record<string, bigint>;
+  /** Start at EL1 (EL1h) instead of EL2h. */
+  el?: 1 | 2;
+}
+
+/** The reset state of the concrete domain: zero registers, catalog reset values, QEMU's identification. */
+export function concreteReset(sysregs: Record<string, bigint> = {}): StateInit<bigint> {
+  const values = { ...CORTEX_A57_IDENTIFICATION, ...sysregs };
+  return {
+    gpr: () => 0n,
+    sp: () => 0n,
+    vreg: () => 0n,
+    nzcv: () => 0n,
+    sysreg: (r: SystemRegister) => values[r.name] ?? (r.reset === undefined ? 0n : r.reset.value & r.reset.known),
+  };
+}
+
+/** A fresh concrete machine with `image` loaded into RAM and the PC at its entry, at EL2h (or EL1h). */
+export function concreteMachine(image: Image<bigint>, options: ConcreteMachineOptions = {}): Machine<bigint> {
+  const D: Domain<bigint> = concreteDomain;
+  const memory = new Memory(D);
+  const ramBase = options.ramBase ?? DEFAULT_LOAD_ADDRESS;
+  memory.map(concreteRam('ram', ramBase, options.ramSize ?? 128 * 1024 * 1024));
+  memory.writeBytes(BigInt(image.base), image.bytes);
+  const state = new State(D, concreteReset(options.sysregs));
+  if (options.el === 1) state.pstate.EL = 1;
+  state.pc = Number(image.entry);
+  return new Machine(D, state, memory);
+}
