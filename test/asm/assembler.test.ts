@@ -151,6 +151,24 @@ describe('macros, repeats and conditionals', () => {
   });
 });
 
+describe('.include', () => {
+  it('reads GNU as includes through the virtual file system, next to the including file first', () => {
+    const files: Record<string, string> = { 'src/inc.s': '.byte 2\n', 'lib/deep.s': '.byte 3\n', 'src/loop.s': '.include "loop.s"\n' };
+    const options = { includeDirs: ['lib'], readFile: (path: string) => files[path] };
+    expect(hex(assembleText('src/t.S', '.byte 1\n.include "inc.s"\n.include "deep.s"\n.byte 4', options))).toBe('01020304');
+    const codesOf = (text: string): string[] => {
+      try {
+        assembleText('src/t.S', text, options);
+      } catch (e) {
+        if (e instanceof AsmError) return e.diagnostics.map((d) => d.code);
+      }
+      return [];
+    };
+    expect(codesOf('.include "missing.s"')).toEqual(['HL0101']);
+    expect(codesOf('.include "loop.s"')).toEqual(['HL0102']);
+  });
+});
+
 describe('diagnostics', () => {
   it('reports each bad statement with its code and line, and goes on', () => {
     expect(codes('x: nop\nx: nop\n.if fwd\n.endif\n.foo 1\n.err\n.error "boom"\n.macro r a:req\n.endm\nr\n.rept -1\n.endr\nb 1f\n.equiv E, 1\n.equiv E, 2\nfwd: nop')).toEqual([
