@@ -349,6 +349,8 @@ export class Assembler {
     }
     if (/^[0-9]/.test(name)) return this.error('HL0304', `bad label '${name}': a label starting with a digit must be all digits`, origin);
     const rec = this.record(name);
+    // GNU as accepts a label defined again at the same place.
+    if (rec.label !== undefined && rec.label.section === section.name && rec.label.offset === section.size) return;
     if (rec.label !== undefined || rec.equiv) return this.error('HL0302', `symbol '${name}' is already defined`, origin);
     rec.label = { section: section.name, offset: section.size };
   }
@@ -475,8 +477,10 @@ export class Assembler {
       }
     }
     if (def === undefined) {
+      // A forward reference binds to the first assignment: GNU as gives a redefined symbol that
+      // was already used a fresh identity, so earlier uses keep the first.
       if (pass === 1) return undefined;
-      def = defs[defs.length - 1]!;
+      def = defs[0]!;
     }
     if (def.value !== undefined) return def.value;
     if (this.evaluating.has(name)) throw new ExprError('HL0304', `symbol '${name}' is defined in terms of itself`);

@@ -100,8 +100,12 @@ export class SectionBuilder {
     for (let i = 0; i < (pad - zeros) / 4; i++) this.writeValue(this.reserve(4), 4, BigInt(NOP));
   }
 
-  /** Instructions sit on 4-byte boundaries; GNU as pads with zeros before one that would not. */
+  /**
+   * Instructions in code sections sit on 4-byte boundaries: GNU as pads with zeros before one that
+   * would not. In a data section it places them where they fall.
+   */
   alignForInstruction(): void {
+    if (!this.code) return;
     const pad = (4 - (this.size % 4)) % 4;
     if (pad > 0) this.fill(pad, 0);
     this.alignment = Math.max(this.alignment, 4);

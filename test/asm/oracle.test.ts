@@ -160,6 +160,21 @@ const SOURCES: Record<string, string> = {
     '.quad alias',
   ].join('\n'),
 
+  quirks: [
+    '.data',
+    '.quad COUNT',
+    '.set COUNT, 4',
+    '.quad COUNT',
+    '.set COUNT, 5',
+    '.quad COUNT',
+    '.byte 1',
+    'nop',
+    '.text',
+    'entry:',
+    'entry: nop',
+    'b entry',
+  ].join('\n'),
+
   'literal pools': [
     'ldr w3,=0x12345',
     'ldr x0,=0x1234',
