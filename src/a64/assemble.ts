@@ -45,20 +45,27 @@ export function splitOperands(text: string): string[] {
  *  wrong one), then fewer complaints, then a specific code over HL0502, wins. */
 interface Attempt {
   progress: number;
+  /** Complaints about a register's width or class: a form that takes the registers as written is
+   *  what the writer meant (`tst w0, #0xffffffff` is a bad W immediate, not a bad X register). */
+  registerComplaints: number;
   complaints: number;
   code: DiagnosticCode;
   message: string;
   diagnostic?: Diagnostic;
 }
 
-/** A form's failure: the first complaint, and how well the operands fit it. */
-export class FormMismatch extends Error {
+/** A form's failure: the first complaint, and how well the operands fit it (no stack: see OperandError). */
+export class FormMismatch {
+  readonly registerComplaints: number;
   constructor(
     readonly first: OperandError | AsmError,
     readonly progress: number,
-    readonly complaints: number,
+    readonly all: readonly (OperandError | AsmError)[],
   ) {
-    super(first.message);
+    this.registerComplaints = all.filter((c) => c instanceof OperandError && (c.code === 'HL0513' || c.code === 'HL0508')).length;
+  }
+  get complaints(): number {
+    return this.all.length;
   }
 }
 
@@ -86,7 +93,7 @@ export function encodeWith(entry: InsnEntry, tokens: readonly string[], env: Ope
   const complaints: (OperandError | AsmError)[] = [];
   let progress = 0;
   const mismatch = (e: OperandError | AsmError): never => {
-    throw new FormMismatch(complaints[0] ?? e, progress, complaints.length + 1);
+    throw new FormMismatch(complaints[0] ?? e, progress, [...complaints, e]);
   };
   if (tokens.length > specs.length) {
     progress = specs.length;
@@ -107,7 +114,7 @@ export function encodeWith(entry: InsnEntry, tokens: readonly string[], env: Ope
     }
     progress = i + 1;
   });
-  if (complaints.length > 0) throw new FormMismatch(complaints[0]!, progress, complaints.length);
+  if (complaints.length > 0) throw new FormMismatch(complaints[0]!, progress, complaints);
   if (entry.when && !entry.when(f)) mismatch(new OperandError('HL0502', `operands do not fit the ${entry.mnemonic} form`));
   return insertFields(f, entry.compiled);
 }
@@ -140,10 +147,11 @@ export function assembleInstruction(mnemonic: string, operands: string, ctx: Asm
     } catch (e) {
       if (!(e instanceof FormMismatch)) throw e;
       const first = e.first;
+      const base = { progress: e.progress, registerComplaints: e.registerComplaints, complaints: e.complaints };
       const attempt: Attempt =
         first instanceof OperandError
-          ? { progress: e.progress, complaints: e.complaints, code: first.code, message: first.message }
-          : { progress: e.progress, complaints: e.complaints, code: first.diagnostics[0]!.code, message: first.message, diagnostic: first.diagnostics[0]! };
+          ? { ...base, code: first.code, message: first.message }
+          : { ...base, code: first.diagnostics[0]!.code, message: first.message, diagnostic: first.diagnostics[0]! };
       if (best === undefined || better(attempt, best)) best = attempt;
     }
   }
@@ -154,6 +162,7 @@ export function assembleInstruction(mnemonic: string, operands: string, ctx: Asm
 
 function better(a: Attempt, b: Attempt): boolean {
   if (a.progress !== b.progress) return a.progress > b.progress;
+  if (a.registerComplaints !== b.registerComplaints) return a.registerComplaints < b.registerComplaints;
   if (a.complaints !== b.complaints) return a.complaints < b.complaints;
   return a.code !== 'HL0502' && b.code === 'HL0502';
 }

@@ -25,15 +25,16 @@ export type OperandValue =
 export type ShiftType = 'lsl' | 'lsr' | 'asr' | 'ror';
 export type ExtendType = 'uxtb' | 'uxth' | 'uxtw' | 'uxtx' | 'sxtb' | 'sxth' | 'sxtw' | 'sxtx' | 'lsl';
 
-/** Why one form of a mnemonic did not take the operands; assemble picks the most helpful one. */
-export class OperandError extends Error {
+/**
+ * Why one form of a mnemonic did not take the operands; assemble picks the most helpful one. Not an
+ * Error subclass on purpose: forms fail all the time while a mnemonic is matched, and capturing a
+ * stack trace for each made assembly several times slower. It never escapes assembleInstruction.
+ */
+export class OperandError {
   constructor(
     readonly code: DiagnosticCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OperandError';
-  }
+    readonly message: string,
+  ) {}
 }
 
 /** What an operand kind may use while parsing and encoding one statement. */

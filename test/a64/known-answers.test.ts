@@ -44,8 +44,9 @@ describe('encodings and objdump text', () => {
   });
 
   it('prints unallocated words as objdump does', () => {
-    expect(disassemble(0)).toBe('.inst\t0x00000000 ; undefined');
-    expect(decode(0)).toBeUndefined();
+    expect(disassemble(0x00010000)).toBe('.inst\t0x00010000 ; undefined');
+    expect(decode(0x00010000)).toBeUndefined();
+    expect(disassemble(0)).toBe('udf\t#0');
   });
 });
 

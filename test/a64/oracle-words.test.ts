@@ -39,14 +39,15 @@ const GROUPS = [
 const isSystemRegisterMove = (w: number): boolean => (w & 0xffc00000) >>> 0 === 0xd5000000 && ((w >>> 19) & 3) !== 0;
 
 describeWithGnuAs('decoder vs objdump on random words', () => {
-  it(`${COUNT} random words of the covered encoding groups, and the hint and barrier spaces`, () => {
+  it(`${COUNT} random words of the covered encoding groups, and the hint, barrier and udf spaces`, () => {
     const random = fc
       .sample(fc.tuple(fc.constantFrom(...GROUPS), fc.integer({ min: 0, max: 0xffffffff })), { numRuns: COUNT, seed: 42 })
       .map(([g, r]) => ((r & ~g.mask) | g.bits) >>> 0);
     // Small spaces random words rarely hit, in full: the 128 hints and CRm of clrex/dsb/dmb/isb.
     const hints = Array.from({ length: 128 }, (_, i) => (0xd503201f | (i << 5)) >>> 0);
     const barriers = [0xd503305f, 0xd503309f, 0xd50330bf, 0xd50330df].flatMap((base) => Array.from({ length: 16 }, (_, crm) => (base | (crm << 8)) >>> 0));
-    const words = [...hints, ...barriers, ...random];
+    const udf = [0x00000000, 0x00000010, 0x0000ffff, 0x00010000, 0x00ff0000];
+    const words = [...hints, ...barriers, ...udf, ...random];
     const gnu = gnuAssembleText(`\t.text\n${words.map((w) => `\t.inst 0x${hex32(w)}`).join('\n')}\n`);
     const objdump = new Map(gnu.instructions.map((l) => [l.offset, l.text]));
     const problems: string[] = [];

@@ -24,9 +24,10 @@ import {
 } from '../operands.ts';
 import { decodeBitMasks } from '../bitmask.ts';
 
+// X forms first: most code uses them, and assembly tries forms in table order.
 const WIDTHS = [
-  { sf: 0, width: 32, w: '32' },
   { sf: 1, width: 64, w: '64' },
+  { sf: 0, width: 32, w: '32' },
 ] as const;
 
 const ZR = 31;

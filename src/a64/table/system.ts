@@ -1,4 +1,4 @@
-// Exception generation (svc/hvc/smc/brk/hlt), the hint space (nop, yield, wfe, wfi, sev, sevl, csdb,
+// udf, exception generation (svc/hvc/smc/brk/hlt), the hint space (nop, yield, wfe, wfi, sev, sevl, csdb,
 // esb, bti, pointer-authentication hints, hint #imm), clrex and
 // the barriers dsb/dmb/isb (option names in ../sysops.ts).
 
@@ -69,6 +69,8 @@ function hintEntries(): EntrySpec[] {
 }
 
 export const system: EntrySpec[] = [
+  // Permanently undefined: always UNDEFINED, whatever the implementation (the world switch's traps).
+  { id: 'UDF', mnemonic: 'udf', pattern: '0000000000000000 imm16:16', operands: [imm('imm16', { bits: 16, style: 'dec' })] },
   ...exceptions.map(({ m, opc, ll }): EntrySpec => ({
     id: m.toUpperCase(), mnemonic: m, pattern: `11010100 ${opc} imm16:16 000 ${ll}`, operands: [imm('imm16', { bits: 16, style: 'hex' })],
   })),
