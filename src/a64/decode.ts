@@ -20,10 +20,27 @@ export function decodeAs(entry: InsnEntry, word: number): { fields: Fields; oper
   return { fields, operands };
 }
 
+// The entries that can match a word, by its top 11 bits (built on first use): decode then tries a
+// handful of entries instead of the whole table.
+const BUCKET_SHIFT = 21;
+const buckets = new Map<number, readonly InsnEntry[]>();
+
+function candidates(word: number): readonly InsnEntry[] {
+  const key = word >>> BUCKET_SHIFT;
+  let list = buckets.get(key);
+  if (list === undefined) {
+    const top = (key << BUCKET_SHIFT) >>> 0;
+    const topMask = (0x7ff << BUCKET_SHIFT) >>> 0;
+    list = BASE_ENTRIES.filter((e) => ((top ^ e.compiled.bits) & e.compiled.mask & topMask) === 0);
+    buckets.set(key, list);
+  }
+  return list;
+}
+
 /** Decodes `word` to its base encoding (aliases are a matter of printing; see disassemble.ts). */
 export function decode(word: number): Decoded | undefined {
   const w = word >>> 0;
-  for (const entry of BASE_ENTRIES) {
+  for (const entry of candidates(w)) {
     const d = decodeAs(entry, w);
     if (d) return { entry, ...d };
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ENTRIES } from '../../src/a64/table/index.ts';
-import { arbitraryInstance } from '../../src/a64/generate.ts';
+import { arbitraryInstance, arbitraryInstruction } from '../../src/a64/generate.ts';
 import { decode } from '../../src/a64/decode.ts';
 import { expectRoundTrip, expectTextEncodes } from '../helpers/laws.ts';
 
@@ -21,4 +21,22 @@ describe('every table entry round-trips', () => {
       );
     });
   }
+});
+
+describe('arbitraryInstruction', () => {
+  it('draws from the chosen families only, and every draw round-trips', () => {
+    fc.assert(
+      fc.property(arbitraryInstruction({ families: ['branches', 'system'] }), (g) => {
+        expect(['branches', 'system']).toContain(g.entry.family);
+        expectTextEncodes(g.text, g.word);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('places PC-relative text at the given address', () => {
+    fc.assert(
+      fc.property(arbitraryInstruction({ ids: ['B', 'ADR', 'TBZ'], address: 0x1000n }), (g) => expectTextEncodes(g.text, g.word, 0x1000)),
+      { numRuns: 100 },
+    );
+  });
 });
