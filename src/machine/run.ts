@@ -107,8 +107,11 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
     const fault = asFault(e);
     // A PC that left the program is reported at the instruction that sent it there.
     const at = fault.kind === 'out-of-program' && slot === undefined ? previous : slot;
-    const origin = at?.origin ?? { location: { file: '<program>', line: 0, col: 0 }, stack: [] };
-    const message = at === undefined ? fault.message : `${fault.message} (at ${where(at)})`;
+    // A word no statement produced (data run as code) has no origin: report the instruction before it.
+    const sourced = at !== undefined && at.origin.location.file !== '<program>' ? at : previous;
+    const origin = sourced?.origin ?? { location: { file: '<program>', line: 0, col: 0 }, stack: [] };
+    let message = at === undefined ? fault.message : `${fault.message} (at ${where(at)})`;
+    if (sourced !== at && sourced !== undefined) message += `, reached from ${where(sourced)}`;
     return finish('fault', {
       diagnostic: diagnostic(fault.code, message, origin),
       fault: { kind: fault.kind, pc: at?.address ?? BigInt(s.pc), text: at?.text ?? '', ...(fault.access ? { access: fault.access } : {}) },

@@ -6,6 +6,7 @@ import type { Decoded } from '../entry.ts';
 import type { Domain } from '../domain.ts';
 import { barrierOptionText, pstateFieldByEncoding, systemOperationByFields } from '../sysops.ts';
 import { systemRegisterOf } from '../table/system-registers.ts';
+import { HINTS } from '../table/system.ts';
 import { sysregDisplayName, unpackSysregFields } from '../sysregs.ts';
 import { REG } from '../../machine/state.ts';
 import { undefinedInstruction } from '../../machine/faults.ts';
@@ -50,8 +51,17 @@ const MSR_immediate: Semantics = <V>(d: Decoded, { dom: D }: { dom: Domain<V> })
   };
 };
 
+/** Hints with an effect worth recording (waiting, events); the rest of the hint space is a NOP on the
+ *  ARMv8.0 Cortex-A57 the lab models (no PAC, BTI, RAS or SPE), as the architecture requires. */
+const RECORDED_HINTS = new Set(['yield', 'wfe', 'wfi', 'sev', 'sevl']);
+
 const hint = (name: string): Semantics => <V>(_d: Decoded, { address }: { address: bigint }): Exec<V> =>
-  name === 'nop' ? () => {} : (m) => m.record('hint', name, address);
+  RECORDED_HINTS.has(name) ? (m) => m.record('hint', name, address) : () => {};
+
+const UDF: Semantics = <V>(d: Decoded): Exec<V> => {
+  const imm = operand(d, 0, 'imm').value;
+  return () => { throw undefinedInstruction(`udf #${imm} (permanently undefined)`); };
+};
 
 const barrier = (mnemonic: 'dsb' | 'dmb' | 'isb'): Semantics => <V>(d: Decoded, { address }: { address: bigint }): Exec<V> => {
   const option = barrierOptionText(mnemonic, d.fields.CRm!);
@@ -100,7 +110,9 @@ export const SYSTEM: ReadonlyMap<string, Semantics> = new Map<string, Semantics>
   ['MRS_RS_systemmove', MRS],
   ['MSR_SR_systemmove', MSR_register],
   ['MSR_SI_pstate', MSR_immediate],
-  ...['nop', 'yield', 'wfe', 'wfi', 'sev', 'sevl'].map((h): [string, Semantics] => [h.toUpperCase(), hint(h)]),
+  ...HINTS.map(({ name }): [string, Semantics] => [name.toUpperCase().replace(' ', '_'), hint(name)]),
+  ['HINT', hint('hint')],
+  ['UDF', UDF],
   ['DSB', barrier('dsb')],
   ['DMB', barrier('dmb')],
   ['ISB', barrier('isb')],
