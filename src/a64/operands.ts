@@ -246,6 +246,25 @@ export function addSubImm(): OperandSpec<Imm> {
   };
 }
 
+/** `#<imm>` written negative on the opposite instruction: GNU as turns `add x0, x1, #-1` into
+ *  `sub x0, x1, #1` (and cmp #-1 into cmn #1). Only negative values; assembler-only, never printed. */
+export function negatedAddSubImm(): OperandSpec<Imm> {
+  const base = addSubImm();
+  return {
+    ...base,
+    kind: '#<-imm12>',
+    parse(text, env) {
+      const v = base.parse(text, env);
+      if (env.relocation !== undefined || v.value >= 0n) throw mismatch('not a negative immediate');
+      return v;
+    },
+    encode: (value, f, env) => base.encode({ kind: 'imm', value: -value.value }, f, env),
+    decode: (f) => ({ kind: 'imm', value: -BigInt(f.imm12!) }),
+    print: (v) => `#${v.value}`,
+    arbitrary: () => bits(12).map((v): Imm => ({ kind: 'imm', value: -BigInt(v) })),
+  };
+}
+
 /** The optional `, lsl #0|#12` after an add/sub immediate (field sh). */
 export function addSubShift(): OperandSpec<Shift> {
   return {

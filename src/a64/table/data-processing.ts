@@ -9,6 +9,7 @@ import {
   imm,
   addSubImm,
   addSubShift,
+  negatedAddSubImm,
   moveWideShift,
   movImmediate,
   bitmaskImmediate,
@@ -93,9 +94,25 @@ function addSub(): EntrySpec[] {
       }
     }
   }
+  // GNU as takes a negative immediate on the opposite operation (`add x0, x1, #-1` is sub #1,
+  // `cmp x0, #-1` is cmn #1). These rows come after every regular row of their mnemonic.
+  const opposite: Record<string, string> = { add: 'SUB', sub: 'ADD', adds: 'SUBS', subs: 'ADDS', cmp: 'ADDS', cmn: 'SUBS' };
+  for (const { sf, width, w } of WIDTHS) {
+    for (const [m, target] of Object.entries(opposite)) {
+      const setsFlags = target.endsWith('S');
+      const op = target.startsWith('SUB') ? 1 : 0;
+      const compare = m === 'cmp' || m === 'cmn';
+      const r = (field: string, sp: boolean) => gpr(field, { width, sp });
+      out.push({
+        id: `${m.toUpperCase()}_${w}_addsub_imm_negated`, mnemonic: m, aliasOf: `${target}_${w}_addsub_imm`,
+        pattern: `sf=${sf} ${op} ${setsFlags ? 1 : 0} 100010 sh:1 imm12:12 Rn:5 ${compare ? '11111' : 'Rd:5'}`,
+        operands: [...(compare ? [] : [r('Rd', !setsFlags)]), r('Rn', true), negatedAddSubImm(), addSubShift()],
+        prefer: () => false, noGenerate: 'assembler-only spelling: objdump prints the opposite instruction with a positive immediate',
+      });
+    }
+  }
   return out;
 }
-
 
 function logical(): EntrySpec[] {
   const out: EntrySpec[] = [];
