@@ -53,6 +53,20 @@ describe('diagnostics', () => {
     ['madd x0, x1, w2, x3', 'HL0513'],
     ['dsb foo', 'HL0514'],
     ['add x0, x1, #undefined_symbol', 'HL0305'],
+    // Lines GNU as 2.40 rejects too.
+    ['sxtw x0, x1', 'HL0513'],
+    ['mvn x0, #1', 'HL0502'],
+    ['neg x0, #1', 'HL0502'],
+    ['tst x0, #0xff, lsl #0', 'HL0502'],
+    ['mov x0, #0x1234, lsl 16', 'HL0502'],
+    ['mul x0, x1, x2, x3', 'HL0502'],
+    ['eret x0', 'HL0502'],
+    ['ubfx x0, x1, #0, #65', 'HL0503'],
+    ['lsl w0, w1, #32', 'HL0503'],
+    ['extr x0, x1, x2, #64', 'HL0503'],
+    ['mov w0, #0x100000000', 'HL0503'],
+    ['cinc x0, x1, al', 'HL0512'],
+    ['cset x0, nv', 'HL0512'],
   ];
   it.each(cases)('%s -> %s', (line, code) => expectDiagnostic(line, code));
 

@@ -156,6 +156,13 @@ function logical(): EntrySpec[] {
       if (name === 'ORR') {
         out.push({ id: `MOV_${w}_orr_reg`, mnemonic: 'mov', aliasOf: id, pattern: `sf=${sf} ${opc} 01010 00 ${N} Rm:5 000000 11111 Rd:5`, operands: [r('Rd'), r('Rm')] });
       }
+      if (name === 'ORR' && sf === 0) {
+        out.push({
+          id: 'UXTW_64_orr_reg', mnemonic: 'uxtw', aliasOf: id, pattern: `sf=0 01 01010 00 0 Rm:5 000000 11111 Rd:5`,
+          operands: [gpr('Rd', { width: 64 }), gpr('Rm', { width: 32 })],
+          prefer: () => false, noGenerate: 'assembler-only spelling: GNU as takes `uxtw Xd, Wn` as `mov Wd, Wn`, which objdump prints',
+        });
+      }
       if (name === 'ORN') {
         out.push({ id: `MVN_${w}_orn_reg`, mnemonic: 'mvn', aliasOf: id, pattern: `${head} 11111 Rd:5`, operands: [r('Rd'), r('Rm'), registerShift(width, { ror: true })] });
       }
