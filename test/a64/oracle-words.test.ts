@@ -17,10 +17,10 @@ import { hex32 } from '../helpers/laws.ts';
 const NOT_MODELLED: { pattern: RegExp; why: string }[] = [
   { pattern: /^\.inst$/, why: 'unallocated: objdump prints it as `.inst ... ; undefined` too' },
   { pattern: /^bc\./, why: 'FEAT_HBC (ARMv8.8) hinted conditional branch' },
-  { pattern: /^(s|u)(min|max)$/, why: 'FEAT_CSSC (ARMv8.9) min/max' },
+  { pattern: /^((s|u)(min|max)|abs|cnt|ctz)$/, why: 'FEAT_CSSC (ARMv8.9) min/max/abs/cnt/ctz' },
   { pattern: /^(addg|subg|subp|subps|irg|gmi)$/, why: 'FEAT_MTE (ARMv8.5) tag arithmetic' },
   { pattern: /^crc32c?[bhwx]$/, why: 'FEAT_CRC32: optional in ARMv8.0, not used by the world switch' },
-  { pattern: /^(pacga|bra[ab]|blra[ab]|reta[ab]|eretaa|eretab)$/, why: 'FEAT_PAuth (ARMv8.3) pointer authentication' },
+  { pattern: /^(pac|aut|xpac|bra[ab]|blra[ab]|reta[ab]|ereta[ab])/, why: 'FEAT_PAuth (ARMv8.3) pointer authentication' },
   { pattern: /^dcps[123]$/, why: 'debug state only (Debug change PE state), never executed by the lab' },
   { pattern: /^tcancel$/, why: 'FEAT_TME transactional memory' },
   { pattern: /^(rmif|setf8|setf16|cfinv|xaflag|axflag)$/, why: 'FEAT_FlagM (ARMv8.4) flag manipulation' },
