@@ -19,8 +19,7 @@ export type OperandValue =
   | { kind: 'cond'; cond: number }
   | { kind: 'label'; offset: bigint }
   | { kind: 'name'; value: number; name: string }
-  | { kind: 'mem'; [key: string]: unknown }
-  | { kind: 'omitted' };
+  | { kind: 'mem'; [key: string]: unknown };
 
 export type ShiftType = 'lsl' | 'lsr' | 'asr' | 'ror';
 export type ExtendType = 'uxtb' | 'uxth' | 'uxtw' | 'uxtx' | 'sxtb' | 'sxth' | 'sxtw' | 'sxtx' | 'lsl';

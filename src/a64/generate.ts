@@ -31,7 +31,6 @@ export function generatableEntries(filter: GenerateFilter = {}): InsnEntry[] {
   return ENTRIES.filter(
     (e) =>
       e.noGenerate === undefined &&
-      e.operands.length >= 0 &&
       (filter.families === undefined || filter.families.includes(e.family)) &&
       (filter.ids === undefined || filter.ids.includes(e.id)),
   );
