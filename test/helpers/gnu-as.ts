@@ -301,7 +301,7 @@ const STT_SECTION = 3;
 function cString(bytes: Uint8Array, at: number): string {
   let end = at;
   while (end < bytes.length && bytes[end] !== 0) end++;
-  return Buffer.from(bytes.subarray(at, end)).toString('latin1');
+  return Buffer.from(bytes.subarray(at, end)).toString('utf8');
 }
 
 interface RawSection {
