@@ -8,7 +8,7 @@ import type { Arbitrary } from 'fast-check';
 import type { ExprValue } from './context.ts';
 import type { RelocationType } from '../asm/program.ts';
 import { OperandError } from './entry.ts';
-import type { ExtendType, OperandEnv, OperandSpec, OperandValue, PrintEnv, ShiftType } from './entry.ts';
+import type { ExtendType, OperandEnv, OperandSpec, OperandValue, ShiftType } from './entry.ts';
 import type { Fields } from './pattern.ts';
 import { gprByName, gprText } from './registers.ts';
 import { conditionByName, conditionName, conditionOtherNames, invertCondition } from './conditions.ts';
@@ -720,42 +720,6 @@ export function testBitNumber(): OperandSpec<Imm> {
     arbitrary: () => fc.integer({ min: 0, max: 63 }).map((v): Imm => ({ kind: 'imm', value: BigInt(v) })),
   };
 }
-
-// ------------------------------------------------------------------------------------------------
-// Named options (barrier options, ...): a name table over a field, with a `#imm` fallback
-
-export function namedOption(
-  field: string,
-  o: { bits: number; names: ReadonlyMap<number, string>; what: string; default?: number; allowImmediate?: boolean },
-): OperandSpec<Named> {
-  const byName = new Map<string, number>([...o.names].map(([v, n]) => [n, v]));
-  return {
-    kind: `<${o.what}>`,
-    optional: o.default !== undefined,
-    parse(text, env) {
-      if (text === undefined) return { kind: 'name', value: o.default!, name: o.names.get(o.default!) ?? '' };
-      const t = text.trim();
-      const named = byName.get(t.toLowerCase());
-      if (named !== undefined) return { kind: 'name', value: named, name: t.toLowerCase() };
-      if (!t.startsWith('#') && /^[A-Za-z_]\w*$/.test(t)) throw new OperandError('HL0514', `unknown ${o.what} '${t}'`);
-      if (o.allowImmediate === false) throw mismatch(`expected a ${o.what} name`);
-      const v = absoluteImmediate(t, env);
-      checkRange(v, 0n, BigInt(2 ** o.bits - 1), o.what);
-      return { kind: 'name', value: Number(v), name: o.names.get(Number(v)) ?? '' };
-    },
-    encode(value, f) {
-      f[field] = value.value;
-    },
-    decode: (f) => ({ kind: 'name', value: f[field]!, name: o.names.get(f[field]!) ?? '' }),
-    print(v) {
-      if (o.default !== undefined && v.value === o.default) return undefined;
-      return v.name !== '' ? v.name : `#${hex(BigInt(v.value))}`;
-    },
-    arbitrary: () => bits(o.bits).map((value): Named => ({ kind: 'name', value, name: o.names.get(value) ?? '' })),
-  };
-}
-
-export type { PrintEnv };
 
 // ------------------------------------------------------------------------------------------------
 // A fixed word that is part of the syntax (`psb csync`, `bti c`): encodes nothing.
