@@ -167,8 +167,6 @@ export interface ImmOptions {
   style: 'hex' | 'dec';
   /** Narrower range than the field allows (`ubfm` immr/imms for W registers: 0..31). */
   max?: number;
-  /** Written without `#` by objdump (`// #-1` comments aside, only nzcv-like operands). */
-  noHash?: boolean;
   /** What the value is, for messages. */
   what?: string;
 }
@@ -195,7 +193,7 @@ export function imm(field: string, o: ImmOptions): OperandSpec<Imm> {
       if (raw > max) return undefined;
       return { kind: 'imm', value: raw * scale };
     },
-    print: (v) => `${o.noHash ? '' : '#'}${o.style === 'hex' ? hex(v.value) : v.value.toString()}`,
+    print: (v) => `#${o.style === 'hex' ? hex(v.value) : v.value.toString()}`,
     arbitrary: () => fc.bigInt(min, max).map((v): Imm => ({ kind: 'imm', value: v * scale })),
   };
 }
