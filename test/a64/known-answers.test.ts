@@ -84,3 +84,40 @@ describe('relocations', () => {
     expect(hex32(at('b 0x8', 8).word)).toBe('14000002');
   });
 });
+
+describe('decoded operands (what the execution core reads)', () => {
+  const decoded = (line: string) => {
+    const d = decode(assembleLine(line).word)!;
+    return { id: d.entry.id, operands: d.operands };
+  };
+  it('gives the base encoding and typed operands, aliases resolved to their base', () => {
+    expect(decoded('add sp, x1, #1, lsl #12')).toEqual({
+      id: 'ADD_64_addsub_imm',
+      operands: [
+        { kind: 'reg', n: 31, width: 64, sp: true },
+        { kind: 'reg', n: 1, width: 64, sp: true },
+        { kind: 'imm', value: 1n },
+        { kind: 'shift', type: 'lsl', amount: 12 },
+      ],
+    });
+    expect(decoded('cmp w0, w1, uxtb #2')).toEqual({
+      id: 'SUBS_32_addsub_ext',
+      operands: [
+        { kind: 'reg', n: 31, width: 32, sp: false },
+        { kind: 'reg', n: 0, width: 32, sp: true },
+        { kind: 'reg', n: 1, width: 32, sp: false },
+        { kind: 'extend', type: 'uxtb', amount: 2 },
+      ],
+    });
+    expect(decoded('mov x3, #-1').id).toBe('MOVN_64');
+    expect(decoded('lsl x0, x1, #3')).toMatchObject({ id: 'UBFM_64', operands: [{ n: 0 }, { n: 1 }, { value: 61n }, { value: 60n }] });
+    expect(decoded('tbnz w3, #5, .+8').operands).toEqual([
+      { kind: 'reg', n: 3, width: 32, sp: false },
+      { kind: 'imm', value: 5n },
+      { kind: 'label', offset: 8n },
+    ]);
+    expect(decoded('b.hi .-4')).toEqual({ id: 'B_cond', operands: [{ kind: 'cond', cond: 8 }, { kind: 'label', offset: -4n }] });
+    expect(decoded('dmb ishld')).toEqual({ id: 'DMB', operands: [{ kind: 'name', value: 9, name: 'ishld' }] });
+    expect(decoded('ret').operands).toEqual([{ kind: 'reg', n: 30, width: 64, sp: false }]);
+  });
+});
