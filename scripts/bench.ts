@@ -1,12 +1,16 @@
 // Side-by-side measurements: each benchmark runs hyplab and its peer on the same work in one run and
-// prints both. Numbers are medians over --runs repetitions after one warm-up.
+// prints both. Numbers are medians over --runs repetitions after one warm-up. `--only assemble|execute`
+// runs one benchmark.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { assembleFile } from '../src/asm/assemble.ts';
+import { assembleFile, assembleText } from '../src/asm/assemble.ts';
+import { concreteDomain } from '../src/a64/domain-concrete.ts';
+import { prepareProgram } from '../src/machine/image.ts';
+import { concreteMachine, run } from '../src/machine/run.ts';
 
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 20;
@@ -68,5 +72,150 @@ function benchAssemble(): void {
   }
 }
 
+// ------------------------------------------------------------------------------------------------
+// Execution: a 10,000-instruction straight-line block of stp/ldp/add/orr/mrs/msr at EL1, looped
+
+const BLOCK_LENGTH = 10_000;
+const LOOPS = 100;
+/** Registers the block computes with: x0/x1 end the hyplab run (semihosting exit), x28 counts loops. */
+const POOL = Array.from({ length: 26 }, (_, i) => i + 2);
+/** EL1 registers both engines model as plain 64-bit storage (no RES0 bits, no side effects). */
+const EL1_REGISTERS = ['tpidr_el1', 'tpidr_el0', 'tpidrro_el0', 'elr_el1', 'far_el1', 'sp_el0'];
+const STACK_TOP = 0x4010_0000;
+
+/** A small deterministic generator (xorshift32), so that every run benchmarks the same block. */
+function generator(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
+
+/** The block as assembler text: one sixth each of stp, ldp, add, orr, mrs, msr; the stack balanced. */
+function blockText(): string {
+  const pick = generator(0x5eed);
+  const reg = (): string => `x${POOL[pick(POOL.length)]}`;
+  const pair = (): [string, string] => {
+    const a = reg();
+    let b = reg();
+    while (b === a) b = reg();
+    return [a, b];
+  };
+  const lines: string[] = [];
+  let depth = 0;
+  while (lines.length < BLOCK_LENGTH) {
+    const left = BLOCK_LENGTH - lines.length;
+    const kind = left <= depth ? 1 : pick(6);
+    if (kind === 0) {
+      const [a, b] = pair();
+      if (depth < 32 && pick(2) === 0) {
+        lines.push(`stp ${a}, ${b}, [sp, #-16]!`);
+        depth++;
+      } else lines.push(`stp ${a}, ${b}, [sp, #${16 * pick(16)}]`);
+    } else if (kind === 1) {
+      const [a, b] = pair();
+      if (depth > 0 && (left <= depth || pick(2) === 0)) {
+        lines.push(`ldp ${a}, ${b}, [sp], #16`);
+        depth--;
+      } else lines.push(`ldp ${a}, ${b}, [sp, #${16 * pick(16)}]`);
+    } else if (kind === 2) lines.push(`add ${reg()}, ${reg()}, #${pick(4096)}`);
+    else if (kind === 3) lines.push(`orr ${reg()}, ${reg()}, ${reg()}${pick(2) === 0 ? '' : `, lsl #${pick(64)}`}`);
+    else if (kind === 4) lines.push(`mrs ${reg()}, ${EL1_REGISTERS[pick(EL1_REGISTERS.length)]}`);
+    else lines.push(`msr ${EL1_REGISTERS[pick(EL1_REGISTERS.length)]}, ${reg()}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The program both engines run: set SP, loop the block LOOPS times, stop at the sentinel `brk`. Unicorn
+ * stops there in its interrupt hook; hyplab takes the exception to VBAR_EL1 + 0x200 (current EL, SPx,
+ * synchronous), whose handler ends the run with the semihosting exit.
+ */
+function programText(): string {
+  return [
+    '.globl _start',
+    '_start:',
+    `  movz x0, #${STACK_TOP >>> 16}, lsl #16`,
+    '  mov sp, x0',
+    `  mov x28, #${LOOPS}`,
+    'loop:',
+    blockText(),
+    '  subs x28, x28, #1',
+    '  b.ne loop',
+    'sentinel:',
+    '  brk #0xfff',
+    '  .balign 2048',
+    'vectors:',
+    '  .space 0x200',
+    '  mov x0, #0x18',
+    '  adr x1, exit_block',
+    '  hlt #0xf000',
+    '  .balign 8',
+    'exit_block:',
+    '  .quad 0x20026, 0',
+  ].join('\n');
+}
+
+const PROLOGUE = 3;
+const EXIT_PATH = 4; // brk, mov, adr, hlt
+
+function benchExecute(): void {
+  const text = programText();
+  const assembleMs = timeMs(() => assembleText('bench-block.S', text));
+  const image = prepareProgram(assembleText('bench-block.S', text), concreteDomain);
+  const vectors = image.symbols.get('vectors')!;
+  const sentinel = image.symbols.get('sentinel')!;
+  const instructions = PROLOGUE + LOOPS * (BLOCK_LENGTH + 2);
+  const fresh = () => concreteMachine(image, { el: 1, ramSize: 2 << 20, sysregs: { vbar_el1: vectors } });
+  const once = () => {
+    const m = fresh();
+    const start = performance.now();
+    const r = run(image, m, { maxSteps: instructions + EXIT_PATH });
+    const ms = performance.now() - start;
+    if (r.status !== 'exit' || r.steps !== instructions + EXIT_PATH) throw new Error(`hyplab run ended ${r.status} after ${r.steps} steps: ${r.diagnostic?.message ?? ''}`);
+    return { ms, m };
+  };
+  const cold = once().ms;
+  const samples = Array.from({ length: runs }, once);
+  const ours = median(samples.map((s) => s.ms));
+  const final = samples[0]!.m.state;
+  const rate = (ms: number) => `${(instructions / ms / 1000).toFixed(2)} M insn/s`;
+  console.log(`execute a ${BLOCK_LENGTH}-instruction block of stp/ldp/add/orr/mrs/msr (EL1) looped ${LOOPS}x = ${instructions} instructions, median of ${runs}:`);
+  console.log(`  hyplab (concrete)          ${ours.toFixed(1)} ms = ${rate(ours)}   (first run ${cold.toFixed(1)} ms; assembling the block ${assembleMs.toFixed(0)} ms)`);
+
+  const python = '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import unicorn'], { stdio: 'ignore' }).status !== 0) {
+    console.log('  Unicorn 2                  not installed: apt-get install -y python3-unicorn');
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'hyplab-bench-'));
+  try {
+    const code = join(work, 'block.bin');
+    writeFileSync(code, image.bytes);
+    const hex = (v: bigint | number) => v.toString(16);
+    const peer = spawnSync(python, [join(import.meta.dirname, 'peers', 'unicorn-bench.py'), code, hex(image.base), hex(image.entry), hex(sentinel), String(runs + 1)], { encoding: 'utf8' });
+    if (peer.status !== 0) throw new Error(`unicorn-bench.py failed: ${peer.stdout}${peer.stderr}`);
+    const result = JSON.parse(peer.stdout) as { version: string; seconds: number[]; x: string[]; sp: string };
+    const [uniCold, ...uniRuns] = result.seconds.map((s) => s * 1000);
+    const theirs = median(uniRuns);
+    // Same work: every register the block computes with, the loop counter and SP agree at the sentinel.
+    const differing = [...POOL, 28].filter((n) => BigInt(result.x[n]!) !== final.X(n)).map((n) => `x${n}`);
+    if (BigInt(result.sp) !== final.SP()) differing.push('sp');
+    console.log(`  Unicorn ${result.version} (python3, EL1)  ${theirs.toFixed(1)} ms = ${rate(theirs)}   (first run ${uniCold!.toFixed(1)} ms, with translation)`);
+    console.log(`  ratio hyplab / Unicorn throughput     ${(theirs / ours).toFixed(2)}x   (goal: >= 2x)`);
+    console.log(`  final registers ${differing.length === 0 ? 'agree' : `DIFFER in ${differing.join(', ')}`} (x2-x28, sp)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 console.log(`machine: ${machine()}`);
-benchAssemble();
+const only = process.argv.indexOf('--only');
+const selected = only >= 0 ? process.argv[only + 1] : undefined;
+if (selected === undefined || selected === 'assemble') benchAssemble();
+if (selected === undefined || selected === 'execute') benchExecute();
