@@ -1,6 +1,9 @@
-// Conditions that stop the machine. The semantics throw a MachineFault where the architecture raises
-// a fault the lab does not let a program survive (an UNDEFINED access, a data abort on unmapped
-// memory, a misaligned SP); the runner turns it into a coded Diagnostic with the instruction's origin.
+// Faults. The semantics throw a MachineFault where the architecture raises a fault (an UNDEFINED
+// access, a data abort on unmapped memory, a misaligned SP, an illegal execution state) or where the
+// lab cannot go on (a PC outside the program, a symbolic address, AArch32). The runner first offers a
+// fault with an architectural exception to the exception policy (src/machine/exception-policy.ts):
+// taken through the vectors when the program has them, else a coded Diagnostic with the instruction's
+// origin. The rest always end the run.
 
 import type { DiagnosticCode } from '../asm/diagnostics.ts';
 
@@ -11,7 +14,8 @@ export type FaultKind =
   | 'sp-alignment' // SP alignment fault
   | 'out-of-program' // the PC left the loaded program (or is misaligned)
   | 'symbolic' // a value the machine needs concrete (an address) is symbolic
-  | 'illegal-return' // an exception return the core treats as illegal
+  | 'illegal-state' // an instruction executed with PSTATE.IL set (after an illegal exception return)
+  | 'no-vector' // an exception (hvc, a trap, an interrupt) whose vector is not in the program
   | 'aarch32' // execution entered AArch32 state, which the core does not execute
   | 'unsupported'; // an instruction the core has no semantics for
 
@@ -22,10 +26,14 @@ export const FAULT_CODES: Readonly<Record<FaultKind, DiagnosticCode>> = {
   'sp-alignment': 'HL0703',
   'out-of-program': 'HL0705',
   symbolic: 'HL0706',
-  'illegal-return': 'HL0707',
+  'illegal-state': 'HL0707',
+  'no-vector': 'HL0710',
   aarch32: 'HL0708',
   unsupported: 'HL0709',
 };
+
+/** Faults the architecture turns into a synchronous exception (the others always end the run). */
+export const ARCHITECTURAL_FAULTS: ReadonlySet<FaultKind> = new Set<FaultKind>(['unmapped', 'read-only', 'undefined', 'sp-alignment', 'illegal-state']);
 
 /** Details of a data abort: where, how wide, which direction. */
 export interface AccessDetails {

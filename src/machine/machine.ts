@@ -33,6 +33,18 @@ export class Machine<V> {
   output = '';
   translate: Translation = faultingTranslation;
   recordEvents = true;
+  /**
+   * Why an exception may not enter the vector at this address (undefined: it may); the runner
+   * installs its exception policy here (src/machine/exception-policy.ts). Outside a run every
+   * exception is taken.
+   */
+  exceptionRefusal: (vector: bigint) => string | undefined = () => undefined;
+  /** Asserted interrupt lines, one bit per line (src/machine/interrupts.ts); 0 when none. */
+  interruptLines = 0;
+  /** Lines that deassert themselves when their interrupt is taken (an acknowledged pulse). */
+  interruptPulses = 0;
+  /** Why the last eret was illegal (it set PSTATE.IL), for the diagnostic of the instruction after it. */
+  illegalReturn: string | undefined;
 
   constructor(
     readonly dom: Domain<V>,

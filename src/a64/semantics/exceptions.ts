@@ -23,26 +23,37 @@ export const VECTOR_GROUP = { currentSP0: 0x000, currentSPx: 0x200, lowerAArch64
 /** Exception classes (ESR_ELx.EC) the core raises. */
 export const EC = {
   unknown: 0x00,
+  wfx: 0x01,
+  fpAccess: 0x07,
+  illegalState: 0x0e,
   svc64: 0x15,
   hvc64: 0x16,
   smc64: 0x17,
+  sysregTrap: 0x18,
   dataAbortLower: 0x24,
   dataAbortSame: 0x25,
   spAlignment: 0x26,
+  serror: 0x2f,
   brk64: 0x3c,
 } as const;
 
-/** The syndrome of a synchronous exception: ESR_ELx = EC:IL:ISS, and FAR_ELx when the exception has one. */
+/** ISS of a WFx or FP/SIMD trap from AArch64: CV [24] = 1 with COND [23:20] = 0b1110 (always). */
+export const ISS_CONDITION_ALWAYS = (1 << 24) | (0xe << 20);
+
+/** The syndrome of a synchronous exception: ESR_ELx = EC:IL:ISS, FAR_ELx and HPFAR_EL2 when it has them. */
 export interface Syndrome {
   ec: number;
   il: 0 | 1;
   iss: number;
   far?: bigint;
+  /** Stage-2 aborts only: the faulting IPA, as HPFAR_EL2 holds it (FIPA [39:4] = IPA[47:12]). */
+  hpfar?: bigint;
 }
 
-const HCR = { TGE: 27, HCD: 29, RW: 31, TSC: 19 } as const;
+/** HCR_EL2 bits the core acts on (ARMv8.0). */
+export const HCR = { VM: 0, FMO: 3, IMO: 4, AMO: 5, TWI: 13, TWE: 14, TSC: 19, TVM: 26, TGE: 27, HCD: 29, TRVM: 30, RW: 31 } as const;
 
-function hcrBit<V>(s: State<V>, bit: number): boolean {
+export function hcrBit<V>(s: State<V>, bit: number): boolean {
   const D = s.dom;
   return D.decide(D.extract(s.stored(REG.hcr_el2), bit, bit));
 }
@@ -63,35 +74,77 @@ export function GetPSRFromPSTATE<V>(s: State<V>): V {
   return D.or(D.or(nzcv, daif, 64), D.constant(fixed, 64), 64);
 }
 
+/** The vector an exception of `type` to `targetEL` enters from the current state: VBAR_ELx + group + offset. */
+export function vectorAddress<V>(s: State<V>, targetEL: ExceptionLevel, type: ExceptionType): bigint {
+  let offset = VECTOR_OFFSET[type];
+  if (targetEL > s.pstate.EL) offset += lowerELIsAArch32(s, targetEL) ? VECTOR_GROUP.lowerAArch32 : VECTOR_GROUP.lowerAArch64;
+  else offset += s.pstate.SP === 1 ? VECTOR_GROUP.currentSPx : VECTOR_GROUP.currentSP0;
+  const vbar = s.dom.concrete(s.stored(bankedRegisters(targetEL).vbar), 64, `VBAR_EL${targetEL}`);
+  return (vbar & ~0x7ffn) | BigInt(offset);
+}
+
+/** What an exception is, in words, for events and diagnostics. */
+export function describeException(type: ExceptionType, syndrome: Syndrome | undefined): string {
+  if (type !== 'sync') return type.toUpperCase();
+  const name = syndrome === undefined ? undefined : EC_NAMES[syndrome.ec];
+  return `${name ?? 'synchronous exception'}${syndrome === undefined ? '' : ` (ESR EC 0x${syndrome.ec.toString(16).padStart(2, '0')})`}`;
+}
+
+const EC_NAMES: Readonly<Record<number, string>> = {
+  [EC.unknown]: 'UNDEFINED instruction',
+  [EC.wfx]: 'trapped WFI/WFE',
+  [EC.fpAccess]: 'trapped FP/SIMD access',
+  [EC.illegalState]: 'illegal execution state',
+  [EC.svc64]: 'svc',
+  [EC.hvc64]: 'hvc',
+  [EC.smc64]: 'trapped smc',
+  [EC.sysregTrap]: 'trapped system register access',
+  [EC.dataAbortLower]: 'data abort from a lower EL',
+  [EC.dataAbortSame]: 'data abort',
+  [EC.spAlignment]: 'SP alignment fault',
+  [EC.serror]: 'SError',
+  [EC.brk64]: 'brk',
+};
+
 /**
  * AArch64.TakeException(target_el, exception, preferred_exception_return, vect_offset): saves PSTATE
  * and the return address in SPSR/ELR of the target EL, writes the syndrome, masks DAIF, selects SP_ELx,
- * and branches into the target's vector table.
+ * and branches into the target's vector table. The machine's exception policy may refuse a vector that
+ * is not in the program: then nothing changes and a 'no-vector' fault ends the run.
  */
 export function TakeException<V>(m: Machine<V>, targetEL: ExceptionLevel, type: ExceptionType, preferredReturn: bigint, syndrome?: Syndrome): void {
   const s = m.state;
   const D = s.dom;
-  let offset = VECTOR_OFFSET[type];
-  if (targetEL > s.pstate.EL) offset += lowerELIsAArch32(s, targetEL) ? VECTOR_GROUP.lowerAArch32 : VECTOR_GROUP.lowerAArch64;
-  else offset += s.pstate.SP === 1 ? VECTOR_GROUP.currentSPx : VECTOR_GROUP.currentSP0;
+  const target = vectorAddress(s, targetEL, type);
+  const what = describeException(type, syndrome);
+  const refused = m.exceptionRefusal(target);
+  if (refused !== undefined) {
+    throw new MachineFault('no-vector', `${what} to EL${targetEL} not taken: its vector ${hex64(target)} (VBAR_EL${targetEL} + 0x${(target & 0x7ffn).toString(16)}) ${refused}`);
+  }
   const banked = bankedRegisters(targetEL);
-  const spsr = GetPSRFromPSTATE(s);
   const from = s.pstate.EL;
-  s.store(banked.spsr, spsr);
+  s.store(banked.spsr, GetPSRFromPSTATE(s));
   s.store(banked.elr, D.constant(preferredReturn, 64));
+  s.touched.add(banked.spsr).add(banked.elr);
   if (syndrome !== undefined) {
     s.store(banked.esr, D.constant((BigInt(syndrome.ec) << 26n) | (BigInt(syndrome.il) << 25n) | BigInt(syndrome.iss), 64));
-    if (syndrome.far !== undefined) s.store(banked.far, D.constant(syndrome.far, 64));
+    s.touched.add(banked.esr);
+    if (syndrome.far !== undefined) {
+      s.store(banked.far, D.constant(syndrome.far, 64));
+      s.touched.add(banked.far);
+    }
+    if (syndrome.hpfar !== undefined && targetEL === 2) {
+      s.store(REG.hpfar_el2, D.constant(syndrome.hpfar, 64));
+      s.touched.add(REG.hpfar_el2);
+    }
   }
   s.pstate.EL = targetEL;
   s.pstate.nRW = 0;
-  s.pstate.SP = 1;
+  s.setSPSel(1);
   s.pstate.IL = 0;
   s.setDAIF(D.constant(0b1111n, 4));
-  const vbar = D.concrete(s.stored(banked.vbar), 64, `VBAR_EL${targetEL}`);
-  const target = (vbar & ~0x7ffn) | BigInt(offset);
   branchToAddress(s, target);
-  m.record('exception', `${type} from EL${from} to EL${targetEL} at ${hex64(target)}`, preferredReturn);
+  m.record('exception', `${what} from EL${from} to EL${targetEL} at ${hex64(target)}`, preferredReturn);
 }
 
 /** Sets the PC; the runner checks at fetch whether it lies in the program. */
@@ -116,7 +169,31 @@ const AARCH64_MODES = [0b00000, 0b00100, 0b00101, 0b01000, 0b01001] as const;
 /** AArch32 modes an EL1/EL0 can return to: usr (EL0); fiq, irq, svc, abt, und, sys (EL1). */
 const AARCH32_MODES = [0x10, 0x11, 0x12, 0x13, 0x17, 0x1b, 0x1f] as const;
 
-/** AArch64.ExceptionReturn(ELR[], SPSR[]): ERET. */
+/**
+ * IllegalExceptionReturn(spsr): why returning with this SPSR.M from the current EL is illegal, or
+ * undefined when it is legal. `mode` is undefined for an SPSR.M no implemented state has (EL3, hyp, mon,
+ * reserved values).
+ */
+function illegalReturn<V>(s: State<V>, mode: number | undefined): string | undefined {
+  const el = s.pstate.EL;
+  if (mode === undefined) return 'SPSR.M is not a mode this PE implements';
+  const aarch32 = (mode & 0x10) !== 0;
+  const targetEL = aarch32 ? (mode === 0x10 ? 0 : 1) : mode >> 2;
+  if (targetEL > el) return `the return is to EL${targetEL}, higher than EL${el}`;
+  if (targetEL === 1 && el === 2 && hcrBit(s, HCR.TGE)) return 'the return is to EL1 while HCR_EL2.TGE is set';
+  // ELUsingAArch32 of EL1 is fixed by HCR_EL2.RW; an AArch32 EL1 has an AArch32 EL0.
+  const el1AArch32 = !hcrBit(s, HCR.RW);
+  if (targetEL === 1 && aarch32 !== el1AArch32) return `the return is to ${aarch32 ? 'AArch32' : 'AArch64'} EL1 while HCR_EL2.RW says ${el1AArch32 ? 'AArch32' : 'AArch64'}`;
+  if (targetEL === 0 && !aarch32 && (el === 1 ? s.pstate.nRW === 1 : el1AArch32)) return 'the return is to AArch64 EL0 under an AArch32 EL1';
+  return undefined;
+}
+
+/**
+ * AArch64.ExceptionReturn(ELR[], SPSR[]): ERET. A legal return restores PSTATE from SPSR_ELx and
+ * branches to ELR_ELx, switching the stack pointer with the EL. An illegal one (see illegalReturn)
+ * keeps EL, nRW and SPSel, restores the rest, sets PSTATE.IL and still branches to ELR_ELx: the next
+ * instruction then raises an illegal execution state exception (EC 0x0E).
+ */
 export function ExceptionReturn<V>(m: Machine<V>, pc: bigint): void {
   const s = m.state;
   const D = s.dom;
@@ -126,19 +203,23 @@ export function ExceptionReturn<V>(m: Machine<V>, pc: bigint): void {
   const spsr = s.stored(banked.spsr);
   const elr = s.stored(banked.elr);
   const mode = choose(D, D.extract(spsr, 4, 0), 5, [...AARCH64_MODES, ...AARCH32_MODES]);
-  if (mode === undefined) throw new MachineFault('illegal-return', `eret with SPSR_EL${el}.M not a valid mode`);
-  const aarch32 = (mode & 0x10) !== 0;
-  const targetEL = (aarch32 ? (mode === 0x10 ? 0 : 1) : mode >> 2) as ExceptionLevel;
-  if (targetEL > el) throw new MachineFault('illegal-return', `eret from EL${el} to the higher EL${targetEL}`);
-  if (el === 2 && targetEL === 1 && aarch32 === hcrBit(s, HCR.RW)) {
-    throw new MachineFault('illegal-return', `eret to ${aarch32 ? 'AArch32' : 'AArch64'} EL1 while HCR_EL2.RW says ${aarch32 ? 'AArch64' : 'AArch32'}`);
-  }
+  const illegal = illegalReturn(s, mode);
   s.setNZCV(D.extract(spsr, 31, 28));
   s.setDAIF(D.extract(spsr, 9, 6));
+  if (illegal !== undefined) {
+    s.pstate.IL = 1;
+    m.illegalReturn = illegal;
+    const target = D.concrete(elr, 64, `ELR_EL${el}`);
+    branchToAddress(s, target);
+    m.record('eret', `illegal eret at EL${el} (${illegal}): PSTATE.IL set, PC ${hex64(target)}`, pc);
+    return;
+  }
+  const aarch32 = (mode! & 0x10) !== 0;
+  const targetEL = (aarch32 ? (mode === 0x10 ? 0 : 1) : mode! >> 2) as ExceptionLevel;
   s.pstate.IL = D.decide(D.extract(spsr, 20, 20)) ? 1 : 0;
   s.pstate.EL = targetEL;
   s.pstate.nRW = aarch32 ? 1 : 0;
-  s.pstate.SP = aarch32 ? 1 : ((mode & 1) as 0 | 1);
+  s.setSPSel(aarch32 ? 1 : ((mode! & 1) as 0 | 1));
   const target = D.concrete(aarch32 ? D.zeroExtend(D.extract(elr, 31, 0), 32, 64) : elr, 64, `ELR_EL${el}`);
   branchToAddress(s, target);
   m.record('eret', `eret from EL${el} to ${aarch32 ? 'AArch32 ' : ''}EL${targetEL} at ${hex64(target)}`, pc);

@@ -8,6 +8,7 @@ import { EXCEPTIONS } from './exceptions.ts';
 import { SYSTEM } from './system.ts';
 import { loadStoreSemantics } from './loads-stores.ts';
 import type { CompileEnv, Exec, Semantics } from './types.ts';
+import { withTraps } from '../../machine/traps.ts';
 
 const BY_ID = new Map<string, Semantics>([...DATA_PROCESSING, ...BRANCHES, ...EXCEPTIONS, ...SYSTEM]);
 
@@ -18,7 +19,9 @@ export function semanticsOf(id: string): Semantics | undefined {
 
 /** Compiles one decoded instruction at `env.address`; undefined when the entry has no semantics. */
 export function compileInstruction<V>(d: Decoded, env: CompileEnv<V>): Exec<V> | undefined {
-  return semanticsOf(d.entry.id)?.(d, env);
+  const exec = semanticsOf(d.entry.id)?.(d, env);
+  // Instructions a higher EL's controls can trap (HCR_EL2.TVM, CPTR_EL2.TFP, ...) check them first.
+  return exec === undefined ? undefined : withTraps(d, env.address, exec);
 }
 
 export type { CompileEnv, Exec, Semantics } from './types.ts';
