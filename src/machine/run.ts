@@ -13,7 +13,11 @@ import { Memory, concreteRam } from './memory.ts';
 import type { AccessBytes } from './memory.ts';
 import { State } from './state.ts';
 import type { StateInit } from './state.ts';
-import { MachineFault, hex64 } from './faults.ts';
+import { ARCHITECTURAL_FAULTS, MachineFault, hex64 } from './faults.ts';
+import { takeFault, vectorRefusal } from './exception-policy.ts';
+import type { ExceptionPolicy } from './exception-policy.ts';
+import { assertInterrupt, takePendingInterrupt } from './interrupts.ts';
+import type { ScheduledInterrupt } from './interrupts.ts';
 import type { AccessDetails } from './faults.ts';
 import { DEFAULT_LOAD_ADDRESS, slotAt } from './image.ts';
 import type { Image, Slot } from './image.ts';
@@ -27,6 +31,10 @@ export interface RunOptions<V> {
   history?: number;
   /** Checked before each step: return true to stop (an observation point, e.g. an eret into the guest). */
   stopBefore?: (m: Machine<V>, slot: Slot<V>) => boolean;
+  /** When a fault or exception is taken through the vectors (src/machine/exception-policy.ts; default 'vectored'). */
+  exceptions?: ExceptionPolicy;
+  /** Interrupt lines to assert before given steps (src/machine/interrupts.ts). */
+  interrupts?: readonly ScheduledInterrupt[];
 }
 
 export interface Write<V> {
@@ -70,20 +78,25 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
   const history: (Slot<V> | undefined)[] = new Array(historySize).fill(undefined);
   const s = machine.state;
   const trace: TraceEntry<V>[] | undefined = options.trace ? [] : undefined;
+  const memoryObserver = machine.memory.observer;
   if (trace !== undefined) attachTrace(machine, trace);
   const stopBefore = options.stopBefore;
   let steps = 0;
   let slot: Slot<V> | undefined;
   let previous: Slot<V> | undefined;
+  machine.exceptionRefusal = vectorRefusal(image, options.exceptions ?? 'vectored');
+  const schedule = [...(options.interrupts ?? [])].sort((a, b) => a.step - b.step);
+  let nextInterrupt = schedule.length > 0 ? schedule[0]!.step : -1;
 
   const finish = (status: RunStatus, extra: Partial<RunResult<V>> = {}): RunResult<V> => {
     if (trace !== undefined) {
       s.observer = undefined;
-      machine.memory.observer = undefined;
+      machine.memory.observer = memoryObserver;
     }
     return { status, steps, machine, ...(trace ? { trace } : {}), ...extra };
   };
 
+  for (;;) {
   try {
     for (;;) {
       if (machine.exit !== undefined) return finish('exit', { exitStatus: machine.exit.status });
@@ -92,10 +105,18 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
       slot = slotAt(image, pc);
       if (slot === undefined) {
         const from = previous === undefined ? '' : ` (after ${where(previous)})`;
+        if (s.pstate.IL === 1) throw new MachineFault('illegal-state', `${illegalState(machine)}; the PC ${hex64(BigInt(pc))} is outside the program${from}`);
         throw new MachineFault('out-of-program', `the PC ${hex64(BigInt(pc))} is outside the program or misaligned${from}`);
       }
       if (s.pstate.nRW === 1) throw new MachineFault('aarch32', `execution continues in AArch32 state at ${hex64(BigInt(pc))}`);
+      if (s.pstate.IL === 1) throw new MachineFault('illegal-state', illegalState(machine));
       if (stopBefore !== undefined && stopBefore(machine, slot)) return finish('stopped');
+      while (steps === nextInterrupt) {
+        const due = schedule.shift()!;
+        assertInterrupt(machine, due.line, { pulse: due.pulse ?? false });
+        nextInterrupt = schedule.length > 0 ? schedule[0]!.step : -1;
+      }
+      if (machine.interruptLines !== 0 && takePendingInterrupt(machine)) continue;
       if (steps >= maxSteps) return finish('step-limit', { diagnostic: stepLimit(maxSteps, history, steps, slot) });
       history[steps % historySize] = slot;
       if (trace !== undefined) trace.push({ pc: slot.address, text: slot.text, origin: slot.origin, writes: [] });
@@ -105,18 +126,27 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
     }
   } catch (e) {
     const fault = asFault(e);
+    // The architecture's exception for the fault, when the exception policy takes it: run on at the vector.
+    const notTaken = slot !== undefined && ARCHITECTURAL_FAULTS.has(fault.kind) ? takeFault(machine, fault, slot.address, slot.word) : undefined;
+    if (slot !== undefined && ARCHITECTURAL_FAULTS.has(fault.kind) && notTaken === undefined) continue;
     // A PC that left the program is reported at the instruction that sent it there.
-    const at = fault.kind === 'out-of-program' && slot === undefined ? previous : slot;
+    const at = slot === undefined ? previous : slot;
     // A word no statement produced (data run as code) has no origin: report the instruction before it.
     const sourced = at !== undefined && at.origin.location.file !== '<program>' ? at : previous;
     const origin = sourced?.origin ?? { location: { file: '<program>', line: 0, col: 0 }, stack: [] };
     let message = at === undefined ? fault.message : `${fault.message} (at ${where(at)})`;
     if (sourced !== at && sourced !== undefined) message += `, reached from ${where(sourced)}`;
+    if (notTaken !== undefined) message += `; ${notTaken}`;
     return finish('fault', {
       diagnostic: diagnostic(fault.code, message, origin),
       fault: { kind: fault.kind, pc: at?.address ?? BigInt(s.pc), text: at?.text ?? '', ...(fault.access ? { access: fault.access } : {}) },
     });
   }
+  }
+}
+
+function illegalState<V>(machine: Machine<V>): string {
+  return `illegal execution state (PSTATE.IL) after an illegal exception return: ${machine.illegalReturn ?? 'SPSR.IL was set'}`;
 }
 
 function asFault(e: unknown): MachineFault {
@@ -140,8 +170,12 @@ function stepLimit<V>(maxSteps: number, history: (Slot<V> | undefined)[], steps:
 function attachTrace<V>(machine: Machine<V>, trace: TraceEntry<V>[]): void {
   const current = (): Write<V>[] | undefined => trace[trace.length - 1]?.writes;
   machine.state.observer = { wrote: (w, value, width) => current()?.push({ where: w, value, width }) };
+  const chained = machine.memory.observer;
   machine.memory.observer = {
-    stored: (address: bigint, bytes: AccessBytes, value: V) => current()?.push({ where: `[${hex64(address)}]`, value, width: bytes * 8 }),
+    stored: (address: bigint, bytes: AccessBytes, value: V) => {
+      chained?.stored(address, bytes, value);
+      current()?.push({ where: `[${hex64(address)}]`, value, width: bytes * 8 });
+    },
   };
 }
 
