@@ -10,8 +10,8 @@
 import { AsmError, diagnostic, type Diagnostic, type DiagnosticCode, type Origin } from './diagnostics.ts';
 import type { Instruction, Program, ProgramSymbol, Relocation, RelocationType, Section } from './program.ts';
 import type { AsmContext, EncodedInstruction, ExprValue } from '../a64/context.ts';
-import { ExprError, evaluateExpression, describe, type ExprEnv, type Value } from './expr.ts';
-import { decodeStringBody, lexLine, parseStatement, scrub, skipString, splitTopLevel, unquote, type SourceStatement, type StatementParts } from './lexer.ts';
+import { ExprError, ExpressionCache, evaluateNode, describe, shapeOf, type ExprEnv, type Shape, type ShapeEnv, type Value } from './expr.ts';
+import { decodeStringBody, isSymbolName, lexLine, parseStatement, scrub, skipString, splitTopLevel, unquote, type SourceStatement, type StatementParts } from './lexer.ts';
 import { MacroError, bindArguments, parseMacroHeader, readArgument, substitute, type MacroDefinition } from './macros.ts';
 import { SectionBuilder, SectionLimitError, type LiteralEntry } from './sections.ts';
 
@@ -135,6 +135,8 @@ interface SymbolRecord {
   weak: boolean;
   type?: 'function' | 'object';
   size?: bigint;
+  /** Statement of the last `.size`: GNU as keeps only the last one and evaluates it at the end. */
+  sizeSeq?: number;
 }
 
 interface LocalDefinition {
@@ -190,6 +192,7 @@ export class Assembler {
   private previous: SectionBuilder;
   private readonly sectionStack: { current: SectionBuilder; previous: SectionBuilder }[] = [];
   private readonly items: PendingItem[] = [];
+  private readonly expressions = new ExpressionCache();
   private seq = 0;
   private executed = 0;
   private readonly includeStack: string[] = [];
@@ -214,6 +217,7 @@ export class Assembler {
       this.pass1();
       for (const section of this.sections.values()) this.guard(undefined, () => this.dumpPools(section));
       this.pass2();
+      this.resolveDeferredAssignments();
     } catch (e) {
       if (!(e instanceof StopAssembly)) throw e;
     }
@@ -422,7 +426,7 @@ export class Assembler {
       case '.ifndef':
       case '.ifnotdef': {
         const name = operands.trim();
-        if (!/^[A-Za-z_.$][A-Za-z0-9_.$]*$/.test(name)) throw new AsmError(diagnostic('HL0402', `${word} needs a symbol name, found '${name}'`, stmt.origin));
+        if (!isSymbolName(name)) throw new AsmError(diagnostic('HL0402', `${word} needs a symbol name, found '${name}'`, stmt.origin));
         const rec = this.symbols.get(name);
         const defined = rec !== undefined && (rec.label !== undefined || rec.assignments.length > 0);
         return word === '.ifdef' ? defined : !defined;
@@ -444,57 +448,67 @@ export class Assembler {
 
   // --- expressions
 
-  private env(seq: number, section: SectionBuilder, offset: number, pass: 1 | 2, origin: Origin, extra?: ReadonlyMap<string, Value>): ExprEnv {
-    return {
-      symbol: (name) => extra?.get(name) ?? this.lookup(name, seq, pass, origin),
-      localLabel: (n, dir) => this.localLabel(n, dir, seq),
-      here: () => ({ kind: 'rel', symbol: section.name, section: section.name, base: 0n, addend: BigInt(offset), global: false }),
-      warn: (code, message) => this.warn(code, message, origin),
-    };
+  /** An environment for evaluating at statement `seq`, at `offset` in `section`, with every
+   *  statement up to `horizon` executed (pass 1: the current one; pass 2: all). */
+  private env(seq: number, section: SectionBuilder, offset: number, horizon: number, origin: Origin): StatementEnv {
+    return new StatementEnv(this, seq, section, offset, horizon, origin);
   }
 
   private readonly evaluating = new Set<string>();
 
-  private lookup(name: string, seq: number, pass: 1 | 2, origin: Origin): Value | undefined {
+  /** @internal The value of `name` as a statement at `seq` sees it (see StatementEnv). */
+  lookup(name: string, seq: number, horizon: number): Value | undefined {
     const pool = this.poolLabels.get(name);
     if (pool !== undefined && pool.offset !== undefined) {
       return { kind: 'rel', symbol: pool.section, section: pool.section, base: 0n, addend: BigInt(pool.offset), global: false };
     }
     const rec = this.symbols.get(name);
-    if (rec === undefined) return undefined;
-    if (rec.label !== undefined) {
+    if (rec?.label !== undefined) {
       const { section, offset } = rec.label;
       if (rec.global || rec.weak) return { kind: 'rel', symbol: name, section, base: BigInt(offset), addend: 0n, global: true };
       return { kind: 'rel', symbol: section, section, base: 0n, addend: BigInt(offset), global: false };
     }
-    const defs = rec.assignments;
-    if (defs.length === 0) return undefined;
-    let def: Assignment | undefined;
-    for (let i = defs.length - 1; i >= 0; i--) {
-      if (defs[i]!.seq <= seq) {
-        def = defs[i];
-        break;
-      }
-    }
-    if (def === undefined) {
-      // A forward reference binds to the first assignment: GNU as gives a redefined symbol that
-      // was already used a fresh identity, so earlier uses keep the first.
-      if (pass === 1) return undefined;
-      def = defs[0]!;
-    }
+    const def = rec === undefined ? undefined : this.assignmentAt(rec, seq, horizon);
+    if (def === undefined) return this.sectionSymbol(name);
     if (def.value !== undefined) return def.value;
     if (this.evaluating.has(name)) throw new ExprError('HL0304', `symbol '${name}' is defined in terms of itself`);
     this.evaluating.add(name);
     try {
-      return evaluateExpression(def.expression, this.env(def.seq, def.section, def.offset, pass, def.origin));
+      return evaluateNode(this.expressions.parse(def.expression), this.env(def.seq, def.section, def.offset, horizon, def.origin));
     } finally {
       this.evaluating.delete(name);
     }
   }
 
-  private localLabel(n: string, dir: 'b' | 'f', seq: number): Value | undefined {
+  /**
+   * The assignment a use at `seq` sees: the last one made before it; for a use before every
+   * assignment, the first one, once it has been made (by `horizon`). GNU as gives a symbol that was
+   * already used a fresh identity when `.set` redefines it, so earlier uses keep the first value.
+   */
+  private assignmentAt(rec: SymbolRecord, seq: number, horizon: number): Assignment | undefined {
+    const defs = rec.assignments;
+    for (let i = defs.length - 1; i >= 0; i--) if (defs[i]!.seq <= seq) return defs[i];
+    const first = defs[0];
+    return first !== undefined && first.seq <= horizon ? first : undefined;
+  }
+
+  /** A section's name not otherwise defined is its section symbol: its start (`add x0, x0, .text`). */
+  private sectionSymbol(name: string): Value | undefined {
+    if (!this.sections.has(name)) return undefined;
+    return { kind: 'rel', symbol: name, section: name, base: 0n, addend: 0n, global: false };
+  }
+
+  /** @internal `1b` / `1f` as a statement at `seq` sees it. */
+  localLabel(n: string, dir: 'b' | 'f', seq: number): Value | undefined {
     const defs = this.localLabels.get(n);
     if (defs === undefined) return undefined;
+    const def = defs[this.localIndex(defs, seq, dir)];
+    if (def === undefined) return undefined;
+    return { kind: 'rel', symbol: def.section, section: def.section, base: 0n, addend: BigInt(def.offset), global: false };
+  }
+
+  /** Index of the definition `1b`/`1f` at `seq` names (-1 or past the end when there is none). */
+  private localIndex(defs: readonly LocalDefinition[], seq: number, dir: 'b' | 'f'): number {
     // Definitions are in statement order: binary search for the first one after `seq`.
     let lo = 0;
     let hi = defs.length;
@@ -503,14 +517,46 @@ export class Assembler {
       if (defs[mid]!.seq <= seq) lo = mid + 1;
       else hi = mid;
     }
-    const def = dir === 'b' ? defs[lo - 1] : defs[lo];
-    if (def === undefined) return undefined;
-    return { kind: 'rel', symbol: def.section, section: def.section, base: 0n, addend: BigInt(def.offset), global: false };
+    return dir === 'b' ? lo - 1 : lo;
+  }
+
+  /** @internal */
+  warnAt(code: DiagnosticCode, message: string, origin: Origin): void {
+    this.warn(code, message, origin);
+  }
+
+  /** @internal The form GNU as gives `name` at statement `seq` (for literal pool sharing). */
+  symbolShape(name: string, seq: number): Shape {
+    const rec = this.symbols.get(name);
+    if (rec?.label !== undefined) return { k: 'sym', id: `${name}#0`, addend: 0n, place: { section: rec.label.section, offset: BigInt(rec.label.offset) } };
+    const defs = rec?.assignments ?? [];
+    let index = -1;
+    for (let i = defs.length - 1; i >= 0 && index < 0; i--) if (defs[i]!.seq <= seq) index = i;
+    const value = index >= 0 ? defs[index]!.value : undefined;
+    if (value?.kind === 'abs') return { k: 'const', value: value.value, unsigned: true };
+    const place = value?.kind === 'rel' && value.section !== undefined ? { section: value.section, offset: value.base + value.addend } : undefined;
+    return { k: 'sym', id: `${name}#${Math.max(0, index)}`, addend: 0n, ...(place ? { place } : {}) };
+  }
+
+  /** @internal `1b`/`1f` name one definition (instance) of the label, defined yet or not. */
+  localShape(n: string, dir: 'b' | 'f', seq: number): Shape {
+    const defs = this.localLabels.get(n) ?? [];
+    const index = this.localIndex(defs, seq, dir);
+    const def = defs[index];
+    const place = def === undefined ? undefined : { section: def.section, offset: BigInt(def.offset) };
+    return { k: 'sym', id: `${n}$${index}`, addend: 0n, ...(place ? { place } : {}) };
+  }
+
+  private dotCount = 0;
+
+  /** @internal */
+  dotShape(section: SectionBuilder, offset: number): Shape {
+    return { k: 'sym', id: `.$${this.dotCount++}`, addend: 0n, place: { section: section.name, offset: BigInt(offset) } };
   }
 
   /** Evaluates now (pass 1). */
   private evaluateNow(text: string, stmt: SourceStatement): Value {
-    return evaluateExpression(text, this.env(this.seq, this.current, this.current.size, 1, stmt.origin));
+    return evaluateNode(this.expressions.parse(text), this.env(this.seq, this.current, this.current.size, this.seq, stmt.origin));
   }
 
   /** An absolute value needed now: `.if`, `.rept`, `.skip`, `.align`, ... */
@@ -532,7 +578,7 @@ export class Assembler {
   // --- symbols
 
   private assign(name: string, expression: string, stmt: SourceStatement, how: 'set' | 'equiv'): void {
-    if (!/^[A-Za-z_.$][A-Za-z0-9_.$]*$/.test(name)) return this.error('HL0402', `bad symbol name '${name}'`, stmt.origin);
+    if (!isSymbolName(name)) return this.error('HL0402', `bad symbol name '${name}'`, stmt.origin);
     if (expression.trim() === '') return this.error('HL0304', `missing expression for symbol '${name}'`, stmt.origin);
     const rec = this.record(name);
     if (rec.label !== undefined || rec.equiv || (how === 'equiv' && rec.assignments.length > 0)) {
@@ -543,7 +589,8 @@ export class Assembler {
       const v = this.evaluateNow(expression, stmt);
       if (!(v.kind === 'rel' && v.section === undefined)) value = v;
     } catch (e) {
-      if (!(e instanceof ExprError) || (e.code !== 'HL0303' && e.code !== 'HL0305')) throw e;
+      // Not known yet (a symbol defined further down, a `1f`): evaluated when used, and at the end.
+      if (!(e instanceof ExprError) || (e.code !== 'HL0301' && e.code !== 'HL0303' && e.code !== 'HL0305')) throw e;
     }
     rec.assignments.push({ seq: this.seq, value, expression, origin: stmt.origin, section: this.current, offset: this.current.size });
     if (how === 'equiv') rec.equiv = true;
@@ -647,16 +694,7 @@ export class Assembler {
     const size = /^[ws]\d/.test(reg) ? 4 : /^[xd]\d/.test(reg) || reg === 'lr' || reg === 'fp' || reg === 'xzr' ? 8 : undefined;
     if (size === undefined) throw new AsmError(diagnostic('HL0502', `ldr =literal needs a W, X, S or D register, found '${register}'`, stmt.origin));
     if (expression === '') throw new ExprError('HL0304', 'missing expression after =');
-    let key: string;
-    try {
-      const v = this.evaluateNow(expression, stmt);
-      if (v.kind === 'abs') key = `abs:${v.value}`;
-      else if (v.kind === 'rel') key = `rel:${v.symbol}:${v.base + v.addend}`;
-      else key = `seq:${this.seq}`;
-    } catch (e) {
-      if (!(e instanceof ExprError) || e.code !== 'HL0303') throw e;
-      key = `seq:${this.seq}`;
-    }
+    const key = literalKey(expression, shapeOf(this.expressions.parse(expression), this.env(this.seq, section, section.size, this.seq, stmt.origin)));
     const pool = section.pools[size];
     const found = pool.find((p) => p.key === key);
     if (found) return found;
@@ -705,7 +743,7 @@ export class Assembler {
     const args = splitTopLevel(operands);
     const rawName = args[0] ?? '';
     const name = rawName.startsWith('"') ? unquote(rawName) : rawName;
-    if (!/^[A-Za-z0-9_.$-]+$/.test(name)) throw new AsmError(diagnostic('HL0402', `${word} needs a section name, found '${operands}'`, stmt.origin));
+    if (!/^[A-Za-z0-9_.$\u0080-\uffff-]+$/.test(name)) throw new AsmError(diagnostic('HL0402', `${word} needs a section name, found '${operands}'`, stmt.origin));
     const flagsArg = args[1];
     let flags: string | undefined;
     if (flagsArg !== undefined) {
@@ -794,48 +832,37 @@ export class Assembler {
 
   private instructionList: Instruction[] = [];
 
-  private toExprValue(v: Value, text: string): ExprValue {
-    if (v.kind === 'abs') return { kind: 'absolute', value: v.value };
-    if (v.kind === 'rel') {
-      if (v.section !== undefined && !v.global) return { kind: 'relative', symbol: v.symbol, section: v.section, offset: v.base + v.addend, global: false };
-      return { kind: 'relative', symbol: v.symbol, section: v.section, offset: v.addend, global: true };
+  /** An assignment left for later (`.equ D, LATER * 2`) must have a value at the end, as in GNU as,
+   *  whether or not anything used it. */
+  private resolveDeferredAssignments(): void {
+    for (const rec of this.symbols.values()) {
+      for (const def of rec.assignments) {
+        if (def.value !== undefined) continue;
+        this.guard(def.origin, () => {
+          evaluateNode(this.expressions.parse(def.expression), this.env(def.seq, def.section, def.offset, Infinity, def.origin));
+        });
+      }
     }
-    throw new ExprError('HL0305', `'${text}' is a difference of places in different sections, which an instruction cannot use`);
   }
 
   private encodeInstruction(item: Extract<PendingItem, { kind: 'insn' }>, out: Instruction[]): void {
-    const env = this.env(item.seq, item.section, item.offset, 2, item.origin);
-    const undefinedSymbols = new Set<string>();
-    const ctx: AsmContext = {
-      evaluate: (text) => {
-        try {
-          const v = evaluateExpression(text, env);
-          if (v.kind === 'rel' && v.section === undefined) undefinedSymbols.add(v.symbol);
-          return this.toExprValue(v, text);
-        } catch (e) {
-          if (e instanceof ExprError) throw new AsmError(diagnostic(e.code, e.message, item.origin));
-          throw e;
-        }
-      },
-      section: item.section.name,
-      offset: item.offset,
-      registerAlias: (name) => item.aliases.get(name.toLowerCase()),
-      origin: item.origin,
-    };
+    const env = this.env(item.seq, item.section, item.offset, Infinity, item.origin);
+    out.push({ section: item.section.name, offset: item.offset, encoding: 0, text: item.text, origin: item.origin });
+    const ctx = new InstructionContext(this.expressions, env, item.aliases, false);
     let encoded: EncodedInstruction;
     try {
       encoded = this.encode(item.mnemonic, item.operands, ctx);
     } catch (e) {
+      const d = e instanceof AsmError ? e.diagnostics[0] : undefined;
+      if (d?.code !== 'HL0305') throw e;
       // "must be absolute" because a symbol is undefined: say that (GNU as: "undefined symbol ... used
       // as an immediate value").
-      const d = e instanceof AsmError ? e.diagnostics[0] : undefined;
-      if (d?.code === 'HL0305' && undefinedSymbols.size > 0) {
-        const names = [...undefinedSymbols].map((n) => `'${n}'`).join(', ');
+      if (ctx.undefinedSymbols.size > 0) {
+        const names = [...ctx.undefinedSymbols].map((n) => `'${n}'`).join(', ');
         throw new AsmError(diagnostic('HL0301', `undefined symbol ${names} used where a number is needed (${d.message})`, d.origin));
       }
-      throw e;
-    } finally {
-      out.push({ section: item.section.name, offset: item.offset, encoding: 0, text: item.text, origin: item.origin });
+      if (ctx.placedSymbols.size === 0) throw e;
+      encoded = this.encodeWithFixupValues(item, env, ctx.placedSymbols);
     }
     const word = encoded.word >>> 0;
     out[out.length - 1]!.encoding = word;
@@ -846,10 +873,24 @@ export class Assembler {
     }
   }
 
+  /**
+   * GNU as 2.40 takes a defined symbol where an immediate must be a number (`add x0, x0, sym`,
+   * `mov x1, .text`, `ldr x2, [x3, #sym]`): the fixup it makes has no ELF relocation, so it writes the
+   * value it has, the offset in its section for a local symbol and the addend alone for a global one,
+   * and emits nothing for the linker. hyplab writes the same bytes and warns.
+   */
+  private encodeWithFixupValues(item: Extract<PendingItem, { kind: 'insn' }>, env: StatementEnv, names: ReadonlySet<string>): EncodedInstruction {
+    const encoded = this.encode(item.mnemonic, item.operands, new InstructionContext(this.expressions, env, item.aliases, true));
+    if (encoded.relocation !== undefined) throw new AsmError(diagnostic('HL0305', `'${item.text}': a symbol cannot be an immediate here`, item.origin));
+    const list = [...names].map((n) => `'${n}'`).join(', ');
+    this.warn('HL0305', `${list} is a place, used as an immediate: GNU as encodes its offset in its section (for a global symbol the addend alone) and emits no relocation`, item.origin);
+    return encoded;
+  }
+
   private readonly relocations: Relocation[] = [];
 
   private emitData(item: Extract<PendingItem, { kind: 'data' }>, out: Instruction[]): void {
-    const v = evaluateExpression(item.expression, this.env(item.seq, item.section, item.offset, 2, item.origin));
+    const v = evaluateNode(this.expressions.parse(item.expression), this.env(item.seq, item.section, item.offset, Infinity, item.origin));
     const { section, offset, size } = item;
     if (item.inst) out.push({ section: section.name, offset, encoding: 0, text: `.inst ${item.expression}`, origin: item.origin });
     if (v.kind === 'abs') {
@@ -880,7 +921,8 @@ export class Assembler {
   }
 
   private sizeSymbol(item: Extract<PendingItem, { kind: 'size' }>): void {
-    const v = evaluateExpression(item.expression, this.env(item.seq, item.section, item.offset, 2, item.origin));
+    if (item.seq !== item.symbol.sizeSeq) return;
+    const v = evaluateNode(this.expressions.parse(item.expression), this.env(item.seq, item.section, item.offset, Infinity, item.origin));
     if (v.kind !== 'abs') throw new ExprError('HL0305', `.size of '${item.symbol.name}' must be absolute, '${item.expression}' is ${describe(v)}`);
     item.symbol.size = v.value;
   }
@@ -901,7 +943,7 @@ export class Assembler {
         const last = rec.assignments[rec.assignments.length - 1]!;
         let v: Value | undefined;
         try {
-          v = last.value ?? this.lookup(rec.name, Number.MAX_SAFE_INTEGER, 2, last.origin);
+          v = last.value ?? this.lookup(rec.name, Infinity, Infinity);
         } catch {
           v = undefined;
         }
@@ -946,7 +988,7 @@ export class Assembler {
     const names = splitTopLevel(operands);
     if (names.length === 0) throw new AsmError(diagnostic('HL0402', `${word} needs a symbol name`, stmt.origin));
     for (const name of names) {
-      if (!/^[A-Za-z_.$][A-Za-z0-9_.$]*$/.test(name)) throw new AsmError(diagnostic('HL0402', `bad symbol name '${name}' in ${word}`, stmt.origin));
+      if (!isSymbolName(name)) throw new AsmError(diagnostic('HL0402', `bad symbol name '${name}' in ${word}`, stmt.origin));
       const rec = this.record(name);
       if (word === '.weak') rec.weak = true;
       else if (word === '.local') rec.global = false;
@@ -957,7 +999,7 @@ export class Assembler {
   /** @internal */ d_type(operands: string, stmt: SourceStatement): void {
     const args = splitTopLevel(operands);
     const m = /^[%@]?(\w+)$/.exec(args[1] ?? '');
-    if (args.length !== 2 || !m || !/^[A-Za-z_.$][A-Za-z0-9_.$]*$/.test(args[0]!)) {
+    if (args.length !== 2 || !m || !isSymbolName(args[0]!)) {
       throw new AsmError(diagnostic('HL0402', `.type needs 'name, %function' or 'name, %object', found '${operands}'`, stmt.origin));
     }
     const kind = m[1]!.toLowerCase();
@@ -971,10 +1013,11 @@ export class Assembler {
 
   /** @internal */ d_size(operands: string, stmt: SourceStatement): void {
     const args = splitTopLevel(operands);
-    if (args.length !== 2 || !/^[A-Za-z_.$][A-Za-z0-9_.$]*$/.test(args[0]!) || args[1] === '') {
+    if (args.length !== 2 || !isSymbolName(args[0]!) || args[1] === '') {
       throw new AsmError(diagnostic('HL0402', `.size needs 'name, expression', found '${operands}'`, stmt.origin));
     }
     const symbol = this.record(args[0]!);
+    symbol.sizeSeq = this.seq;
     this.items.push({ kind: 'size', symbol, expression: args[1]!, origin: stmt.origin, seq: this.seq, section: this.current, offset: this.current.size });
   }
 
@@ -1050,7 +1093,7 @@ export class Assembler {
       return (body) => this.repeat('.rept', body, Number(n), stmt);
     }
     const text = scrub(operands);
-    const m = /^([A-Za-z_.$][A-Za-z0-9_.$]*)\s*(?:,\s*|\s+|$)(.*)$/s.exec(text);
+    const m = /^([A-Za-z_.$\u0080-\uffff][A-Za-z0-9_.$\u0080-\uffff]*)\s*(?:,\s*|\s+|$)(.*)$/s.exec(text);
     if (!m) throw new AsmError(diagnostic('HL0402', `${word} needs a parameter name, found '${operands}'`, stmt.origin));
     const param = m[1]!;
     const rest = m[2]!;
@@ -1142,6 +1185,116 @@ export class Assembler {
       return;
     }
     throw new AsmError(diagnostic('HL0101', `include file '${file}' not found`, stmt.origin));
+  }
+}
+
+/**
+ * The pool key of `ldr Rt, =expr`: GNU as shares an entry between two literals of one form, a
+ * constant (and its unsigned flag) or one symbol plus one addend, and takes no other form.
+ */
+function literalKey(expression: string, shape: Shape): string {
+  if (shape.k === 'const') return `const:${shape.value}:${shape.unsigned ? 'u' : 's'}`;
+  if (shape.k === 'sym') return `sym:${shape.id}:${shape.addend}`;
+  throw new ExprError('HL0305', `ldr =${expression}: a literal must be a constant or a symbol plus a constant where it is written (GNU as: constant expression expected)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation environments
+
+/** The contract's form of a value: a local symbol as its section plus offset, a global or
+ *  undefined one as itself plus the addend. */
+function toExprValue(v: Value, text: string): ExprValue {
+  if (v.kind === 'abs') return { kind: 'absolute', value: v.value };
+  if (v.kind === 'rel') {
+    if (v.section !== undefined && !v.global) return { kind: 'relative', symbol: v.symbol, section: v.section, offset: v.base + v.addend, global: false };
+    return { kind: 'relative', symbol: v.symbol, section: v.section, offset: v.addend, global: true };
+  }
+  throw new ExprError('HL0305', `'${text}' is a difference of places in different sections, which an instruction cannot use`);
+}
+
+/** What the instruction encoder sees of one statement; it records the symbols the operands named. */
+class InstructionContext implements AsmContext {
+  readonly undefinedSymbols = new Set<string>();
+  /** Defined symbols whose value was relative (a place, not a number). */
+  readonly placedSymbols = new Set<string>();
+  readonly section: string;
+  readonly offset: number;
+  readonly origin: Origin;
+
+  constructor(
+    private readonly expressions: ExpressionCache,
+    private readonly env: StatementEnv,
+    private readonly aliases: ReadonlyMap<string, string>,
+    /** Give a defined symbol's value as GNU as's relocation-less fixup does: a number. */
+    private readonly fixupValues: boolean,
+  ) {
+    this.section = env.section.name;
+    this.offset = env.offset;
+    this.origin = env.origin;
+  }
+
+  evaluate(text: string): ExprValue {
+    let v: Value;
+    try {
+      v = evaluateNode(this.expressions.parse(text), this.env);
+    } catch (e) {
+      if (e instanceof ExprError) throw new AsmError(diagnostic(e.code, e.message, this.origin));
+      throw e;
+    }
+    const value = toExprValue(v, text);
+    if (value.kind === 'absolute') return value;
+    if (value.section === undefined) this.undefinedSymbols.add(value.symbol);
+    else if (this.fixupValues) return { kind: 'absolute', value: value.offset };
+    else this.placedSymbols.add(text);
+    return value;
+  }
+
+  registerAlias(name: string): string | undefined {
+    return this.aliases.get(name.toLowerCase());
+  }
+}
+
+/**
+ * What an expression in the statement numbered `seq` sees: symbols as assigned before it (see
+ * Assembler.lookup), `.` at `offset` in `section`. A class, not closures: one is made per statement.
+ */
+class StatementEnv implements ExprEnv, ShapeEnv {
+  constructor(
+    private readonly assembler: Assembler,
+    readonly seq: number,
+    readonly section: SectionBuilder,
+    readonly offset: number,
+    /** Statements executed so far: this one in pass 1, all of them (Infinity) in pass 2. */
+    readonly horizon: number,
+    readonly origin: Origin,
+  ) {}
+
+  symbol(name: string): Value | undefined {
+    return this.assembler.lookup(name, this.seq, this.horizon);
+  }
+
+  localLabel(n: string, dir: 'b' | 'f'): Value | undefined {
+    return this.assembler.localLabel(n, dir, this.seq);
+  }
+
+  here(): Value {
+    return { kind: 'rel', symbol: this.section.name, section: this.section.name, base: 0n, addend: BigInt(this.offset), global: false };
+  }
+
+  warn(code: 'HL0304' | 'HL0306', message: string): void {
+    this.assembler.warnAt(code, message, this.origin);
+  }
+
+  symbolShape(name: string): Shape {
+    return this.assembler.symbolShape(name, this.seq);
+  }
+
+  localShape(n: string, dir: 'b' | 'f'): Shape {
+    return this.assembler.localShape(n, dir, this.seq);
+  }
+
+  dotShape(): Shape {
+    return this.assembler.dotShape(this.section, this.offset);
   }
 }
 

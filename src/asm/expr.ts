@@ -47,6 +47,15 @@ export interface ExprEnv {
 
 export const abs = (value: bigint): Value => ({ kind: 'abs', value: BigInt.asIntN(64, value) });
 
+/** An expression parsed once; evaluated as often as needed (macro bodies repeat the same texts). */
+export type ExprNode =
+  | { k: 'num'; value: bigint }
+  | { k: 'sym'; name: string }
+  | { k: 'dot' }
+  | { k: 'local'; n: string; dir: 'b' | 'f' }
+  | { k: 'unary'; op: string; arg: ExprNode }
+  | { k: 'binary'; op: string; rank: number; left: ExprNode; right: ExprNode };
+
 type Token =
   | { t: 'num'; value: bigint }
   | { t: 'sym'; name: string }
@@ -54,36 +63,70 @@ type Token =
   | { t: 'op'; op: string }
   | { t: 'end' };
 
-const OPERATORS = ['<<', '>>', '<=', '>=', '==', '!=', '<>', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '|', '&', '^', '!', '~', '(', ')'];
+const CH_0 = 48;
+const CH_9 = 57;
+
+const isDigit = (code: number): boolean => code >= CH_0 && code <= CH_9;
+const isHexDigit = (code: number): boolean => isDigit(code) || (code >= 97 && code <= 102) || (code >= 65 && code <= 70);
+
+/** Operators by their first character; longer spellings first. */
+const OPERATORS: Record<string, string[]> = {
+  '<': ['<<', '<=', '<>', '<'], '>': ['>>', '>=', '>'], '=': ['=='], '!': ['!=', '!'], '&': ['&&', '&'], '|': ['||', '|'],
+  '+': ['+'], '-': ['-'], '*': ['*'], '/': ['/'], '%': ['%'], '^': ['^'], '~': ['~'], '(': ['('], ')': [')'],
+};
+
+/** End of the number literal at `i`: `0x1f`, `0b101`, `017`, `42` (a bare `0x` or `0b` ends after the `0`). */
+function numberEnd(text: string, i: number): number {
+  const second = text.charCodeAt(i + 1);
+  if (text.charCodeAt(i) === CH_0 && (second === 120 || second === 88) && isHexDigit(text.charCodeAt(i + 2))) {
+    let j = i + 2;
+    while (isHexDigit(text.charCodeAt(j))) j++;
+    return j;
+  }
+  if (text.charCodeAt(i) === CH_0 && (second === 98 || second === 66) && (text[i + 2] === '0' || text[i + 2] === '1')) {
+    let j = i + 2;
+    while (text[j] === '0' || text[j] === '1') j++;
+    return j;
+  }
+  let j = i;
+  while (isDigit(text.charCodeAt(j))) j++;
+  return j;
+}
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
+    const code = text.charCodeAt(i);
     if (c === ' ' || c === '\t') {
       i++;
       continue;
     }
-    if (/[0-9]/.test(c)) {
-      const m = /^(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)/.exec(text.slice(i))!;
-      const lit = m[1]!;
+    if (isDigit(code)) {
+      const end = numberEnd(text, i);
+      const lit = text.slice(i, end);
+      const decimalDigits = !/^0[xXbB]/.test(lit);
       // `1b`/`1f`: a numeric local label reference (`0b1` is binary, `0b` alone a label).
-      const after = text[i + lit.length];
-      if (/^[0-9]+$/.test(lit) && (after === 'b' || after === 'f' || after === 'B' || after === 'F') && !isNameChar(text[i + lit.length + 1])) {
+      const after = text[end];
+      if (decimalDigits && (after === 'b' || after === 'f' || after === 'B' || after === 'F') && !isNameChar(text[end + 1])) {
         tokens.push({ t: 'local', n: String(Number(lit)), dir: after.toLowerCase() as 'b' | 'f' });
-        i += lit.length + 1;
+        i = end + 1;
         continue;
       }
-      if (isNameChar(text[i + lit.length])) throw new ExprError('HL0304', `bad number '${text.slice(i).split(/[^A-Za-z0-9_.$]/)[0]}'`);
+      if (isNameChar(after)) {
+        let stop = end;
+        while (stop < text.length && /[A-Za-z0-9_.$]/.test(text[stop]!)) stop++;
+        throw new ExprError('HL0304', `bad number '${text.slice(i, stop)}'`);
+      }
       let value: bigint;
-      if (/^0[xXbB]/.test(lit)) value = BigInt(lit.toLowerCase());
+      if (!decimalDigits) value = BigInt(lit.toLowerCase());
       else if (lit.length > 1 && lit[0] === '0') {
         if (/[89]/.test(lit)) throw new ExprError('HL0304', `bad octal number '${lit}'`);
         value = BigInt('0o' + lit.slice(1));
       } else value = BigInt(lit);
       tokens.push({ t: 'num', value });
-      i += lit.length;
+      i = end;
       continue;
     }
     if (c === "'") {
@@ -106,7 +149,7 @@ function tokenize(text: string): Token[] {
       i = end;
       continue;
     }
-    const op = OPERATORS.find((o) => text.startsWith(o, i));
+    const op = OPERATORS[c]?.find((o) => text.startsWith(o, i));
     if (op === undefined) throw new ExprError('HL0304', `unexpected character '${c}' in expression '${text}'`);
     tokens.push({ t: 'op', op });
     i += op.length;
@@ -125,61 +168,113 @@ const BINARY_RANK: Record<string, number> = {
   '||': 0,
 };
 
-/** Evaluates `text`; throws ExprError. */
-export function evaluateExpression(text: string, env: ExprEnv): Value {
-  const tokens = tokenize(text);
-  let pos = 0;
-  const peek = (): Token => tokens[pos]!;
+const UNARY = new Set(['-', '~', '!', '+']);
 
-  const primary = (): Value => {
-    const tok = tokens[pos++]!;
+/** A recursive-descent parser over one expression's tokens. */
+class Parser {
+  private pos = 0;
+  constructor(
+    private readonly tokens: Token[],
+    private readonly text: string,
+  ) {}
+
+  whole(): ExprNode {
+    const node = this.binary(0);
+    if (this.tokens[this.pos]!.t !== 'end') throw new ExprError('HL0304', `junk at end of expression '${this.text}'`);
+    return node;
+  }
+
+  private primary(): ExprNode {
+    const tok = this.tokens[this.pos++]!;
     switch (tok.t) {
       case 'num':
-        return abs(tok.value);
-      case 'local': {
-        const v = env.localLabel(tok.n, tok.dir);
-        if (v === undefined) throw new ExprError('HL0303', `local label '${tok.n}${tok.dir}' has no ${tok.dir === 'b' ? 'preceding' : 'following'} definition`);
-        return v;
-      }
-      case 'sym': {
-        if (tok.name === '.') return env.here();
-        const v = env.symbol(tok.name);
-        if (v === undefined) return { kind: 'rel', symbol: tok.name, section: undefined, base: 0n, addend: 0n, global: true };
-        return v;
-      }
+        return { k: 'num', value: tok.value };
+      case 'local':
+        return { k: 'local', n: tok.n, dir: tok.dir };
+      case 'sym':
+        return tok.name === '.' ? { k: 'dot' } : { k: 'sym', name: tok.name };
       case 'op': {
         if (tok.op === '(') {
-          const v = binary(0);
-          const close = tokens[pos++]!;
-          if (close.t !== 'op' || close.op !== ')') throw new ExprError('HL0304', `missing ')' in '${text}'`);
-          return v;
+          const inner = this.binary(0);
+          const close = this.tokens[this.pos++]!;
+          if (close.t !== 'op' || close.op !== ')') throw new ExprError('HL0304', `missing ')' in '${this.text}'`);
+          return inner;
         }
-        if (tok.op === '-' || tok.op === '~' || tok.op === '!' || tok.op === '+') return unary(tok.op, primary());
-        throw new ExprError('HL0304', `unexpected '${tok.op}' in '${text}'`);
+        if (UNARY.has(tok.op)) return { k: 'unary', op: tok.op, arg: this.primary() };
+        throw new ExprError('HL0304', `unexpected '${tok.op}' in '${this.text}'`);
       }
       case 'end':
-        throw new ExprError('HL0304', text.trim() === '' ? 'missing expression' : `expression '${text}' ends too early`);
+        throw new ExprError('HL0304', this.text.trim() === '' ? 'missing expression' : `expression '${this.text}' ends too early`);
     }
-  };
+  }
 
-  const binary = (minRank: number): Value => {
-    let left = primary();
+  private binary(minRank: number): ExprNode {
+    let left = this.primary();
     for (;;) {
-      const tok = peek();
+      const tok = this.tokens[this.pos]!;
       if (tok.t !== 'op') break;
       const rank = BINARY_RANK[tok.op];
       if (rank === undefined || rank < minRank) break;
-      pos++;
-      const right = binary(rank + 1);
-      left = applyBinary(tok.op, left, right, env);
+      this.pos++;
+      const right = this.binary(rank + 1);
+      left = { k: 'binary', op: tok.op, rank, left, right };
     }
     return left;
-  };
+  }
+}
 
-  const value = binary(0);
-  const rest = peek();
-  if (rest.t !== 'end') throw new ExprError('HL0304', `junk at end of expression '${text}'`);
-  return value;
+/** Parses `text`; throws ExprError for a malformed expression. */
+export function parseExpression(text: string): ExprNode {
+  return new Parser(tokenize(text), text).whole();
+}
+
+/**
+ * Parsed expressions by text, malformed ones included (as their error). One per assembly: a macro
+ * body expanded a thousand times parses each of its expressions once.
+ */
+export class ExpressionCache {
+  private readonly parsed = new Map<string, ExprNode | ExprError>();
+
+  parse(text: string): ExprNode {
+    let entry = this.parsed.get(text);
+    if (entry === undefined) {
+      try {
+        entry = parseExpression(text);
+      } catch (e) {
+        if (!(e instanceof ExprError)) throw e;
+        entry = e;
+      }
+      this.parsed.set(text, entry);
+    }
+    if (entry instanceof ExprError) throw entry;
+    return entry;
+  }
+}
+
+/** Evaluates `text`; throws ExprError. */
+export function evaluateExpression(text: string, env: ExprEnv): Value {
+  return evaluateNode(parseExpression(text), env);
+}
+
+/** Evaluates a parsed expression; throws ExprError. */
+export function evaluateNode(node: ExprNode, env: ExprEnv): Value {
+  switch (node.k) {
+    case 'num':
+      return abs(node.value);
+    case 'dot':
+      return env.here();
+    case 'local': {
+      const v = env.localLabel(node.n, node.dir);
+      if (v === undefined) throw new ExprError('HL0303', `local label '${node.n}${node.dir}' has no ${node.dir === 'b' ? 'preceding' : 'following'} definition`);
+      return v;
+    }
+    case 'sym':
+      return env.symbol(node.name) ?? { kind: 'rel', symbol: node.name, section: undefined, base: 0n, addend: 0n, global: true };
+    case 'unary':
+      return unary(node.op, evaluateNode(node.arg, env));
+    case 'binary':
+      return applyBinary(node.op, node.rank, evaluateNode(node.left, env), evaluateNode(node.right, env), env);
+  }
 }
 
 /** An undefined symbol where a number is needed is reported as undefined (HL0301). */
@@ -231,7 +326,7 @@ function sameBase(a: RelValue, b: RelValue): boolean {
   return b.section === undefined && a.symbol === b.symbol;
 }
 
-function applyBinary(op: string, a: Value, b: Value, env: ExprEnv): Value {
+function applyBinary(op: string, rank: number, a: Value, b: Value, env: ExprEnv): Value {
   if (op === '+') {
     if (a.kind === 'abs' && b.kind === 'abs') return abs(a.value + b.value);
     if (a.kind === 'rel' && b.kind === 'abs') return { ...a, addend: BigInt.asIntN(64, a.addend + b.value) };
@@ -251,7 +346,7 @@ function applyBinary(op: string, a: Value, b: Value, env: ExprEnv): Value {
     }
     throw new ExprError('HL0305', `cannot subtract ${describe(b)} from ${describe(a)}`);
   }
-  if (BINARY_RANK[op] === 2) {
+  if (rank === 2) {
     const [x, y] = comparable(a, b, op);
     switch (op) {
       case '==':
@@ -301,4 +396,71 @@ function applyBinary(op: string, a: Value, b: Value, env: ExprEnv): Value {
     default:
       return abs(x !== 0n || y !== 0n ? 1n : 0n);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form GNU as gives an expression while it reads the statement (expr.c folds as it parses):
+// a constant (with its "unsigned" flag), a symbol plus a constant (the symbol is an identity, not
+// a place: `ldr x0, =sym` before and after `sym:` is the same), or anything else. `ldr Rt, =expr`
+// accepts only the first two and shares pool entries by exactly this form (tc-aarch64.c
+// add_to_lit_pool): `=-1` and `=0xffffffffffffffff` get two entries, `=5` and `=2+3` one.
+
+export type Shape =
+  | { k: 'const'; value: bigint; unsigned: boolean }
+  /** `place` is set when the symbol is defined by now (section and offset), for `a - b`. */
+  | { k: 'sym'; id: string; addend: bigint; place?: { section: string; offset: bigint } }
+  | { k: 'other' };
+
+/** How a symbol looks at the statement being read. */
+export interface ShapeEnv {
+  symbolShape(name: string): Shape;
+  localShape(n: string, dir: 'b' | 'f'): Shape;
+  /** `.`: a fresh symbol at every use. */
+  dotShape(): Shape;
+}
+
+const OTHER: Shape = { k: 'other' };
+
+/** Folding constants needs no symbols; its warnings come again when the value is evaluated. */
+const QUIET: ExprEnv = { symbol: () => undefined, localLabel: () => undefined, here: () => abs(0n), warn: () => undefined };
+
+export function shapeOf(node: ExprNode, env: ShapeEnv): Shape {
+  switch (node.k) {
+    case 'num':
+      return { k: 'const', value: node.value, unsigned: true };
+    case 'dot':
+      return env.dotShape();
+    case 'local':
+      return env.localShape(node.n, node.dir);
+    case 'sym':
+      return env.symbolShape(node.name);
+    case 'unary': {
+      const arg = shapeOf(node.arg, env);
+      if (node.op === '+') return arg;
+      if (arg.k !== 'const') return OTHER;
+      // Negation clears the unsigned flag; `~` and `!` keep it.
+      if (node.op === '-') return { k: 'const', value: BigInt.asIntN(64, -arg.value), unsigned: false };
+      return { ...arg, value: node.op === '~' ? BigInt.asIntN(64, ~arg.value) : arg.value === 0n ? 1n : 0n };
+    }
+    case 'binary':
+      return binaryShape(node, shapeOf(node.left, env), shapeOf(node.right, env));
+  }
+}
+
+function binaryShape(node: Extract<ExprNode, { k: 'binary' }>, a: Shape, b: Shape): Shape {
+  const { op } = node;
+  if (op === '+' && a.k === 'sym' && b.k === 'const') return { ...a, addend: BigInt.asIntN(64, a.addend + b.value) };
+  if (op === '+' && a.k === 'const' && b.k === 'sym') return { ...b, addend: BigInt.asIntN(64, b.addend + a.value) };
+  if (op === '-' && a.k === 'sym' && b.k === 'const') return { ...a, addend: BigInt.asIntN(64, a.addend - b.value) };
+  if (op === '-' && a.k === 'sym' && b.k === 'sym') {
+    if (a.id === b.id) return { k: 'const', value: BigInt.asIntN(64, a.addend - b.addend), unsigned: true };
+    if (a.place && b.place && a.place.section === b.place.section) {
+      return { k: 'const', value: BigInt.asIntN(64, a.place.offset + a.addend - b.place.offset - b.addend), unsigned: true };
+    }
+    return OTHER;
+  }
+  if (a.k !== 'const' || b.k !== 'const') return OTHER;
+  // Folding two constants keeps the left operand's flag (GNU as: `1*-4` is unsigned, `-4*1` not).
+  const v = applyBinary(op, node.rank, abs(a.value), abs(b.value), QUIET);
+  return v.kind === 'abs' ? { k: 'const', value: v.value, unsigned: a.unsigned } : OTHER;
 }

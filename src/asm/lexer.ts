@@ -16,12 +16,25 @@ const NAME_CLASS = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_.$') NAME_CLASS[c.charCodeAt(0)] = 1;
 for (const c of '0123456789') NAME_CLASS[c.charCodeAt(0)] = 2;
 
+/** GNU as takes every byte above 0x7f as a name character (so UTF-8 names work); so does every
+ *  UTF-16 unit above 0x7f here. */
+function nameClass(code: number): number {
+  return code < 128 ? NAME_CLASS[code]! : 1;
+}
+
 export function isNameChar(c: string | undefined): boolean {
-  return c !== undefined && c.length === 1 && NAME_CLASS[c.charCodeAt(0)]! > 0;
+  return c !== undefined && c.length === 1 && nameClass(c.charCodeAt(0)) > 0;
 }
 
 export function isNameStart(c: string | undefined): boolean {
-  return c !== undefined && c.length === 1 && NAME_CLASS[c.charCodeAt(0)] === 1;
+  return c !== undefined && c.length === 1 && nameClass(c.charCodeAt(0)) === 1;
+}
+
+/** A whole symbol name as GNU as reads one: a name start, then name characters. */
+export function isSymbolName(text: string): boolean {
+  if (text.length === 0 || nameClass(text.charCodeAt(0)) !== 1) return false;
+  for (let i = 1; i < text.length; i++) if (nameClass(text.charCodeAt(i)) === 0) return false;
+  return true;
 }
 
 /** Index just past a `"..."` string starting at `start` (the text's end if unterminated). */

@@ -119,7 +119,7 @@ export function bindArguments(macro: MacroDefinition, operands: string): Map<str
   while (i < text.length) {
     let scan = i;
     while (scan < text.length && !' \t,";()'.includes(text[scan]!) && text[scan] !== '=') scan++;
-    if (text[scan] === '=' && scan > i && isNameStart(text[i]) && /^[A-Za-z0-9_.$]+$/.test(text.slice(i, scan))) {
+    if (text[scan] === '=' && scan > i && isNameStart(text[i]) && /^[A-Za-z0-9_.$\u0080-\uffff]+$/.test(text.slice(i, scan))) {
       const pname = text.slice(i, scan);
       const parameter = macro.parameters.find((p) => p.name === pname);
       if (parameter === undefined) throw new MacroError('HL0208', `parameter named '${pname}' does not exist for macro '${macro.name}'`);
