@@ -3,6 +3,7 @@
 
 import yargs from 'yargs';
 import { asmCommand } from './commands/asm.ts';
+import { execCommand } from './commands/exec.ts';
 import { EXIT, processIO, type CliIO } from './io.ts';
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -12,6 +13,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .scriptName('hyplab')
     .usage('$0 <command> [options]\n\nA lab for reviewing refactorings of AArch64 assembly.')
     .command(asmCommand(io, (code) => (status = code)))
+    .command(execCommand(io, (code) => (status = code)))
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()
