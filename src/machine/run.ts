@@ -75,7 +75,12 @@ function where<V>(slot: Slot<V>): string {
 export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions<V> = {}): RunResult<V> {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const historySize = Math.max(1, options.history ?? 8);
-  const history: (Slot<V> | undefined)[] = new Array(historySize).fill(undefined);
+  // A ring of a power-of-two size, indexed with a mask (a modulo per step costs a division).
+  const historyMask = 2 ** Math.ceil(Math.log2(historySize)) - 1;
+  const history: (Slot<V> | undefined)[] = new Array(historyMask + 1).fill(undefined);
+  const slots = image.slots;
+  const base = image.base;
+  const pstate = machine.state.pstate;
   const s = machine.state;
   const trace: TraceEntry<V>[] | undefined = options.trace ? [] : undefined;
   const memoryObserver = machine.memory.observer;
@@ -102,14 +107,15 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
       if (machine.exit !== undefined) return finish('exit', { exitStatus: machine.exit.status });
       const pc = s.pc;
       previous = slot;
-      slot = slotAt(image, pc);
+      // The slot array holds every instruction compiled so far; slotAt compiles one on first use.
+      slot = slots[(pc - base) / 4] ?? slotAt(image, pc);
       if (slot === undefined) {
         const from = previous === undefined ? '' : ` (after ${where(previous)})`;
         if (s.pstate.IL === 1) throw new MachineFault('illegal-state', `${illegalState(machine)}; the PC ${hex64(BigInt(pc))} is outside the program${from}`);
         throw new MachineFault('out-of-program', `the PC ${hex64(BigInt(pc))} is outside the program or misaligned${from}`);
       }
-      if (s.pstate.nRW === 1) throw new MachineFault('aarch32', `execution continues in AArch32 state at ${hex64(BigInt(pc))}`);
-      if (s.pstate.IL === 1) throw new MachineFault('illegal-state', illegalState(machine));
+      if (pstate.nRW === 1) throw new MachineFault('aarch32', `execution continues in AArch32 state at ${hex64(BigInt(pc))}`);
+      if (pstate.IL === 1) throw new MachineFault('illegal-state', illegalState(machine));
       if (stopBefore !== undefined && stopBefore(machine, slot)) return finish('stopped');
       while (steps === nextInterrupt) {
         const due = schedule.shift()!;
@@ -117,8 +123,8 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
         nextInterrupt = schedule.length > 0 ? schedule[0]!.step : -1;
       }
       if (machine.interruptLines !== 0 && takePendingInterrupt(machine)) continue;
-      if (steps >= maxSteps) return finish('step-limit', { diagnostic: stepLimit(maxSteps, history, steps, slot) });
-      history[steps % historySize] = slot;
+      if (steps >= maxSteps) return finish('step-limit', { diagnostic: stepLimit(maxSteps, history, historySize, steps, slot) });
+      history[steps & historyMask] = slot;
       if (trace !== undefined) trace.push({ pc: slot.address, text: slot.text, origin: slot.origin, writes: [] });
       s.pc = pc + 4;
       steps++;
@@ -155,10 +161,10 @@ function asFault(e: unknown): MachineFault {
   throw e;
 }
 
-function stepLimit<V>(maxSteps: number, history: (Slot<V> | undefined)[], steps: number, next: Slot<V>): Diagnostic {
-  const n = history.length;
+/** `history` is a ring of a power-of-two size holding at least the last `shown` instructions. */
+function stepLimit<V>(maxSteps: number, history: (Slot<V> | undefined)[], shown: number, steps: number, next: Slot<V>): Diagnostic {
   const last: Slot<V>[] = [];
-  for (let k = Math.max(0, steps - n); k < steps; k++) last.push(history[k % n]!);
+  for (let k = Math.max(0, steps - shown); k < steps; k++) last.push(history[k & (history.length - 1)]!);
   const lines = last.map((sl) => {
     const { file, line, col } = sl.origin.location;
     const stack = sl.origin.stack.map((f) => ` in ${f.macro} at ${f.at.file}:${f.at.line}`).join('');
@@ -208,6 +214,8 @@ export function concreteReset(sysregs: Record<string, bigint> = {}): StateInit<b
     sp: () => 0n,
     vreg: () => 0n,
     nzcv: () => 0n,
+    // Unboxed 64-bit storage: V8 compiles the semantics' bigint arithmetic on it to machine words.
+    registerFile: (count) => new BigUint64Array(count) as unknown as bigint[],
     sysreg: (r: SystemRegister) => values[r.name] ?? (r.reset === undefined ? 0n : r.reset.value & r.reset.known),
   };
 }

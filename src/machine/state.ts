@@ -2,6 +2,12 @@
 // rule, SP[] selected by PSTATE.EL and PSTATE.SP, V[n] with its B/H/S/D/Q views, PSTATE, and the system
 // registers of the catalog (src/a64/sysregs.ts) with their access rules and RES0/RES1 masks. Generic
 // over the value domain: the same state holds numbers or terms.
+//
+// Speed (the concrete domain runs millions of steps a second): 64-bit registers live in whatever
+// `StateInit.registerFile` gives (a BigUint64Array for the concrete domain, so that V8 keeps values
+// unboxed); system registers are reached by their catalog index, with the access rules, RES0/RES1
+// masks and special cases resolved into tables once; the SP alignment check is cached until SCTLR or
+// the EL changes.
 
 import type { Domain, Width } from '../a64/domain.ts';
 import { SYSTEM_REGISTERS, systemRegisterAccessible, systemRegisterByName } from '../a64/sysregs.ts';
@@ -17,6 +23,11 @@ export interface StateInit<V> {
   sysreg(r: SystemRegister): V;
   /** NZCV as a 4-bit value. */
   nzcv(): V;
+  /**
+   * Storage for `count` 64-bit registers (X, SP, system registers), initially anything: a domain whose
+   * values are bigints gives a BigUint64Array. Default: an ordinary array.
+   */
+  registerFile?(count: number): V[];
 }
 
 /** PSTATE fields the core tracks as numbers: they select registers and decode paths. */
@@ -36,6 +47,13 @@ export interface StateObserver<V> {
 }
 
 const SYSREG_INDEX = new Map<SystemRegister, number>(SYSTEM_REGISTERS.map((r, i) => [r, i]));
+
+/** A register's index in the catalog (and in the state's storage); resolve it once, when compiling. */
+export function sysregIndex(r: SystemRegister): number {
+  const i = SYSREG_INDEX.get(r);
+  if (i === undefined) throw new Error(`system register '${r.name}' is not in the catalog`);
+  return i;
+}
 
 function named(name: string): SystemRegister {
   const r = systemRegisterByName(name);
@@ -75,20 +93,80 @@ export const REG = {
   fpsr: named('fpsr'),
 } as const;
 
+/** The highest EL this machine implements: EL2, no EL3 (as QEMU's virt,virtualization=on). */
+export const HIGHEST_EL: ExceptionLevel = 2;
+const HIGHEST_EL_NUMBER: number = HIGHEST_EL;
+
+/** Registers whose reads or writes are views of other state (PSTATE, stack pointers, virtualised IDs). */
+const Special = { None: 0, NZCV: 1, DAIF: 2, CurrentEL: 3, SPSel: 4, SP_EL0: 5, SP_EL1: 6, MPIDR_EL1: 7, MIDR_EL1: 8 } as const;
+type Special = (typeof Special)[keyof typeof Special];
+
+const SPECIAL_OF = new Map<SystemRegister, number>([
+  [REG.nzcv, Special.NZCV],
+  [REG.daif, Special.DAIF],
+  [REG.currentel, Special.CurrentEL],
+  [REG.spsel, Special.SPSel],
+  [REG.sp_el0, Special.SP_EL0],
+  [REG.sp_el1, Special.SP_EL1],
+  [REG.mpidr_el1, Special.MPIDR_EL1],
+  [REG.midr_el1, Special.MIDR_EL1],
+]);
+
+/** Per catalog index: the special case, and whether each EL (0..3, 4 entries per register) may read / write. */
+const SPECIAL = Uint8Array.from(SYSTEM_REGISTERS, (r) => SPECIAL_OF.get(r) ?? Special.None);
+const READABLE = new Uint8Array(SYSTEM_REGISTERS.length * 4);
+const WRITABLE = new Uint8Array(SYSTEM_REGISTERS.length * 4);
+SYSTEM_REGISTERS.forEach((r, i) => {
+  for (const el of [0, 1, 2, 3] as const) {
+    READABLE[i * 4 + el] = systemRegisterAccessible(r, el, 'read') && r.el <= HIGHEST_EL_NUMBER ? 1 : 0;
+    WRITABLE[i * 4 + el] = systemRegisterAccessible(r, el, 'write') && r.el <= HIGHEST_EL_NUMBER ? 1 : 0;
+  }
+});
+const SCTLR_EL1 = sysregIndex(REG.sctlr_el1);
+const SCTLR_EL2 = sysregIndex(REG.sctlr_el2);
+const VMPIDR_EL2 = sysregIndex(REG.vmpidr_el2);
+const VPIDR_EL2 = sysregIndex(REG.vpidr_el2);
+
+/** RES0/RES1 masks of every register as values of one domain, made once per domain. */
+interface ReservedMasks<V> {
+  /** ~RES0, or undefined where the register has no RES0 bits. */
+  keep: (V | undefined)[];
+  /** RES1, or undefined where it has none. */
+  ones: (V | undefined)[];
+}
+const RESERVED_MASKS = new WeakMap<Domain<unknown>, ReservedMasks<unknown>>();
+
+function reservedMasks<V>(D: Domain<V>): ReservedMasks<V> {
+  let masks = RESERVED_MASKS.get(D as Domain<unknown>) as ReservedMasks<V> | undefined;
+  if (masks === undefined) {
+    masks = {
+      keep: SYSTEM_REGISTERS.map((r) => (r.res0 === 0n ? undefined : D.constant(~r.res0, 64))),
+      ones: SYSTEM_REGISTERS.map((r) => (r.res1 === 0n ? undefined : D.constant(r.res1, 64))),
+    };
+    RESERVED_MASKS.set(D as Domain<unknown>, masks as ReservedMasks<unknown>);
+  }
+  return masks;
+}
+
 /** ELR/SPSR/ESR/FAR/VBAR of an exception level (EL1 or EL2; EL3 is not implemented). */
 export function bankedRegisters(el: ExceptionLevel): { elr: SystemRegister; spsr: SystemRegister; esr: SystemRegister; far: SystemRegister; vbar: SystemRegister } {
   if (el === 2) return { elr: REG.elr_el2, spsr: REG.spsr_el2, esr: REG.esr_el2, far: REG.far_el2, vbar: REG.vbar_el2 };
   return { elr: REG.elr_el1, spsr: REG.spsr_el1, esr: REG.esr_el1, far: REG.far_el1, vbar: REG.vbar_el1 };
 }
 
-/** The highest EL this machine implements: EL2, no EL3 (as QEMU's virt,virtualization=on). */
-export const HIGHEST_EL: ExceptionLevel = 2;
 
 export class State<V> {
   private readonly x: V[];
   private readonly sps: V[];
   private readonly v: V[];
-  private readonly sys: (V | undefined)[];
+  /** System registers by catalog index; `given[i]` is 1 once register i holds a value. */
+  private readonly sys: V[];
+  private readonly given: Uint8Array;
+  /** 1 where the register is already in `touched` (saves a Set insertion per access). */
+  private readonly seen: Uint8Array;
+  private readonly reserved: ReservedMasks<V>;
+  /** SPAlignmentCheckEnabled() per EL 0..2: -1 unknown, else 0/1; reset when SCTLR_EL1/EL2 is written. */
+  private readonly alignmentCheck = new Int8Array([-1, -1, -1]);
   /** The PC as a number (addresses of loaded programs are far below 2^53). */
   pc = 0;
   /** PSTATE.{N,Z,C,V} and PSTATE.{D,A,I,F}, each a 1-bit value. */
@@ -109,10 +187,16 @@ export class State<V> {
     readonly dom: Domain<V>,
     private readonly init: StateInit<V>,
   ) {
-    this.x = Array.from({ length: 31 }, (_, n) => init.gpr(n));
-    this.sps = Array.from({ length: 3 }, (_, el) => init.sp(el));
+    const file = (count: number): V[] => (init.registerFile ? init.registerFile(count) : new Array<V>(count));
+    this.x = file(31);
+    for (let n = 0; n < 31; n++) this.x[n] = init.gpr(n);
+    this.sps = file(3);
+    for (let el = 0; el < 3; el++) this.sps[el] = init.sp(el);
     this.v = Array.from({ length: 32 }, (_, n) => init.vreg(n));
-    this.sys = new Array(SYSTEM_REGISTERS.length).fill(undefined);
+    this.sys = file(SYSTEM_REGISTERS.length);
+    this.given = new Uint8Array(SYSTEM_REGISTERS.length);
+    this.seen = new Uint8Array(SYSTEM_REGISTERS.length);
+    this.reserved = reservedMasks(dom);
     const nzcv = init.nzcv();
     [this.N, this.Z, this.C, this.V] = [3, 2, 1, 0].map((b) => dom.extract(nzcv, b, b)) as [V, V, V, V];
     const one = dom.bit(true);
@@ -134,7 +218,7 @@ export class State<V> {
     if (n === 31) return;
     const v = width === 64 ? value : this.dom.zeroExtend(value, width, 64);
     this.x[n] = v;
-    this.observer?.wrote(`x${n}`, v, 64);
+    if (this.observer !== undefined) this.observer.wrote(`x${n}`, v, 64);
   }
 
   /** The stack pointer the current EL and PSTATE.SP select (SP[] in the ASL). */
@@ -154,7 +238,23 @@ export class State<V> {
 
   setSPOf(el: number, value: V): void {
     this.sps[el] = value;
-    this.observer?.wrote(`sp_el${el}`, value, 64);
+    if (this.observer !== undefined) this.observer.wrote(`sp_el${el}`, value, 64);
+  }
+
+  /**
+   * SP alignment checking for the current EL: SCTLR_ELx.SA (bit 3) at EL1/EL2, SCTLR_EL1.SA0 (bit 4)
+   * at EL0. Decided once per EL and kept until SCTLR_EL1 or SCTLR_EL2 is written.
+   */
+  SPAlignmentCheckEnabled(): boolean {
+    const el = this.pstate.EL;
+    const known = this.alignmentCheck[el]!;
+    if (known !== -1) return known === 1;
+    const D = this.dom;
+    const sctlr = this.storedAt(el === 2 ? SCTLR_EL2 : SCTLR_EL1);
+    const bit = el === 0 ? 4 : 3;
+    const enabled = D.decide(D.extract(sctlr, bit, bit));
+    this.alignmentCheck[el] = enabled ? 1 : 0;
+    return enabled;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -176,7 +276,7 @@ export class State<V> {
   setVreg(n: number, value: V, width: Width = 128): void {
     const v = width === 128 ? value : this.dom.zeroExtend(value, width, 128);
     this.v[n] = v;
-    this.observer?.wrote(`q${n}`, v, 128);
+    if (this.observer !== undefined) this.observer.wrote(`q${n}`, v, 128);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -194,7 +294,7 @@ export class State<V> {
     this.Z = D.extract(nzcv, 2, 2);
     this.C = D.extract(nzcv, 1, 1);
     this.V = D.extract(nzcv, 0, 0);
-    this.observer?.wrote('nzcv', nzcv, 4);
+    if (this.observer !== undefined) this.observer.wrote('nzcv', nzcv, 4);
   }
 
   setFlags(n: V, z: V, c: V, v: V): void {
@@ -202,7 +302,7 @@ export class State<V> {
     this.Z = z;
     this.C = c;
     this.V = v;
-    if (this.observer) this.observer.wrote('nzcv', this.NZCV(), 4);
+    if (this.observer !== undefined) this.observer.wrote('nzcv', this.NZCV(), 4);
   }
 
   /** D, A, I, F as a 4-bit value (D in bit 3), as DAIF[9:6] holds them. */
@@ -217,7 +317,7 @@ export class State<V> {
     this.A = D.extract(daif, 2, 2);
     this.I = D.extract(daif, 1, 1);
     this.F = D.extract(daif, 0, 0);
-    this.observer?.wrote('daif', daif, 4);
+    if (this.observer !== undefined) this.observer.wrote('daif', daif, 4);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -225,33 +325,52 @@ export class State<V> {
 
   /** A register's storage, without access checks (what the exception logic reads: ELR_EL2, VBAR_EL2...). */
   stored(r: SystemRegister): V {
-    const i = SYSREG_INDEX.get(r)!;
-    let value = this.sys[i];
-    if (value === undefined) {
-      value = this.masked(r, this.init.sysreg(r));
-      this.sys[i] = value;
+    return this.storedAt(sysregIndex(r));
+  }
+
+  /** `stored` by catalog index (see sysregIndex). */
+  storedAt(i: number): V {
+    if (this.given[i] === 0) {
+      this.sys[i] = this.masked(i, this.init.sysreg(SYSTEM_REGISTERS[i]!));
+      this.given[i] = 1;
     }
-    return value;
+    return this.sys[i]!;
   }
 
   /** Stores a value with the register's RES0 bits cleared and RES1 bits set. */
   store(r: SystemRegister, value: V): void {
-    const v = this.masked(r, value);
-    this.sys[SYSREG_INDEX.get(r)!] = v;
-    this.observer?.wrote(r.name, v, 64);
+    this.storeAt(sysregIndex(r), value);
   }
 
-  private masked(r: SystemRegister, value: V): V {
+  /** `store` by catalog index. */
+  storeAt(i: number, value: V): void {
+    const v = this.masked(i, value);
+    this.sys[i] = v;
+    this.given[i] = 1;
+    if (i === SCTLR_EL1 || i === SCTLR_EL2) this.alignmentCheck.fill(-1);
+    if (this.observer !== undefined) this.observer.wrote(SYSTEM_REGISTERS[i]!.name, v, 64);
+  }
+
+  private masked(i: number, value: V): V {
     const D = this.dom;
     let v = value;
-    if (r.res0 !== 0n) v = D.and(v, D.constant(~r.res0, 64), 64);
-    if (r.res1 !== 0n) v = D.or(v, D.constant(r.res1, 64), 64);
+    const keep = this.reserved.keep[i];
+    if (keep !== undefined) v = D.and(v, keep, 64);
+    const ones = this.reserved.ones[i];
+    if (ones !== undefined) v = D.or(v, ones, 64);
     return v;
   }
 
   /** Whether a system register has been given a value (by a write or a read of its reset value). */
   hasStored(r: SystemRegister): boolean {
-    return this.sys[SYSREG_INDEX.get(r)!] !== undefined;
+    return this.given[sysregIndex(r)] === 1;
+  }
+
+  private touch(i: number): void {
+    if (this.seen[i] === 0) {
+      this.seen[i] = 1;
+      this.touched.add(SYSTEM_REGISTERS[i]!);
+    }
   }
 
   /**
@@ -259,68 +378,86 @@ export class State<V> {
    * PSTATE read it; MPIDR_EL1/MIDR_EL1 read at EL1 return VMPIDR_EL2/VPIDR_EL2 (EL2 is enabled).
    */
   readSysreg(r: SystemRegister): V {
+    return this.readSysregAt(sysregIndex(r));
+  }
+
+  /** `readSysreg` by catalog index. */
+  readSysregAt(i: number): V {
     const el = this.pstate.EL;
-    if (!systemRegisterAccessible(r, el, 'read') || r.el > HIGHEST_EL) throw undefinedInstruction(`mrs ${r.name} at EL${el}`);
-    this.touched.add(r);
+    if (READABLE[i * 4 + el] === 0) throw undefinedInstruction(`mrs ${SYSTEM_REGISTERS[i]!.name} at EL${el}`);
+    this.touch(i);
+    const special = SPECIAL[i]! as Special;
+    return special === Special.None ? this.storedAt(i) : this.readSpecial(special, i, el);
+  }
+
+  private readSpecial(special: Special, i: number, el: ExceptionLevel): V {
     const D = this.dom;
-    switch (r) {
-      case REG.nzcv:
+    switch (special) {
+      case Special.NZCV:
         return D.shl(D.zeroExtend(this.NZCV(), 4, 64), 28, 64);
-      case REG.daif:
+      case Special.DAIF:
         return D.shl(D.zeroExtend(this.DAIF(), 4, 64), 6, 64);
-      case REG.currentel:
+      case Special.CurrentEL:
         return D.constant(BigInt(el) << 2n, 64);
-      case REG.spsel:
+      case Special.SPSel:
         return D.constant(BigInt(this.pstate.SP), 64);
-      case REG.sp_el0:
+      case Special.SP_EL0:
         if (this.pstate.SP === 0) throw undefinedInstruction('mrs sp_el0 while SP_EL0 is the stack pointer');
         return this.sps[0]!;
-      case REG.sp_el1:
+      case Special.SP_EL1:
         return this.sps[1]!;
-      case REG.mpidr_el1:
-        if (el === 1) return this.stored(REG.vmpidr_el2);
-        break;
-      case REG.midr_el1:
-        if (el === 1) return this.stored(REG.vpidr_el2);
-        break;
+      case Special.MPIDR_EL1:
+        return this.storedAt(el === 1 ? VMPIDR_EL2 : i);
+      case Special.MIDR_EL1:
+        return this.storedAt(el === 1 ? VPIDR_EL2 : i);
     }
-    return this.stored(r);
+    return this.storedAt(i);
   }
 
   /** MSR: writes through the register's rules, or UNDEFINED. */
   writeSysreg(r: SystemRegister, value: V): void {
+    this.writeSysregAt(sysregIndex(r), value);
+  }
+
+  /** `writeSysreg` by catalog index. */
+  writeSysregAt(i: number, value: V): void {
     const el = this.pstate.EL;
-    if (!systemRegisterAccessible(r, el, 'write') || r.el > HIGHEST_EL) throw undefinedInstruction(`msr ${r.name} at EL${el}`);
-    this.touched.add(r);
+    if (WRITABLE[i * 4 + el] === 0) throw undefinedInstruction(`msr ${SYSTEM_REGISTERS[i]!.name} at EL${el}`);
+    this.touch(i);
+    const special = SPECIAL[i]! as Special;
+    if (special === Special.None) return this.storeAt(i, value);
     const D = this.dom;
-    switch (r) {
-      case REG.nzcv:
+    switch (special) {
+      case Special.NZCV:
         return this.setNZCV(D.extract(value, 31, 28));
-      case REG.daif:
+      case Special.DAIF:
         return this.setDAIF(D.extract(value, 9, 6));
-      case REG.spsel:
+      case Special.SPSel:
         return this.setSPSel(D.decide(D.extract(value, 0, 0)) ? 1 : 0);
-      case REG.sp_el0:
+      case Special.SP_EL0:
         if (this.pstate.SP === 0) throw undefinedInstruction('msr sp_el0 while SP_EL0 is the stack pointer');
         return this.setSPOf(0, value);
-      case REG.sp_el1:
+      case Special.SP_EL1:
         return this.setSPOf(1, value);
     }
-    this.store(r, value);
+    this.storeAt(i, value);
   }
 
   setSPSel(sp: 0 | 1): void {
     this.pstate.SP = sp;
-    this.observer?.wrote('spsel', this.dom.constant(BigInt(sp), 1), 1);
+    if (this.observer !== undefined) this.observer.wrote('spsel', this.dom.constant(BigInt(sp), 1), 1);
   }
 
   /** A copy that shares nothing mutable (for forking paths, or keeping a snapshot). */
   clone(): State<V> {
     const s = new State<V>(this.dom, this.init);
-    s.x.splice(0, 31, ...this.x);
-    s.sps.splice(0, 3, ...this.sps);
-    s.v.splice(0, 32, ...this.v);
-    s.sys.splice(0, this.sys.length, ...this.sys);
+    for (let n = 0; n < 31; n++) s.x[n] = this.x[n]!;
+    for (let el = 0; el < 3; el++) s.sps[el] = this.sps[el]!;
+    for (let n = 0; n < 32; n++) s.v[n] = this.v[n]!;
+    for (let i = 0; i < this.sys.length; i++) if (this.given[i] === 1) s.sys[i] = this.sys[i]!;
+    s.given.set(this.given);
+    s.seen.set(this.seen);
+    s.alignmentCheck.set(this.alignmentCheck);
     s.pc = this.pc;
     [s.N, s.Z, s.C, s.V, s.D, s.A, s.I, s.F] = [this.N, this.Z, this.C, this.V, this.D, this.A, this.I, this.F];
     Object.assign(s.pstate, this.pstate);

@@ -7,25 +7,15 @@ import type { Domain, Width } from '../domain.ts';
 import type { MemoryOperand } from '../table/loads-stores.ts';
 import type { AccessBytes } from '../../machine/memory.ts';
 import type { Machine } from '../../machine/machine.ts';
-import { REG } from '../../machine/state.ts';
 import type { State } from '../../machine/state.ts';
 import { MachineFault } from '../../machine/faults.ts';
 import { ExtendReg } from './pseudocode.ts';
 import { operand } from './types.ts';
 import type { Exec, Reg, Semantics, VReg } from './types.ts';
 
-/** SCTLR_ELx.SA (bit 3) checks SP alignment at EL1/EL2; SCTLR_EL1.SA0 (bit 4) at EL0. */
-function spAlignmentChecked<V>(s: State<V>): boolean {
-  const D = s.dom;
-  const el = s.pstate.EL;
-  const sctlr = s.stored(el === 2 ? REG.sctlr_el2 : REG.sctlr_el1);
-  const bit = el === 0 ? 4 : 3;
-  return D.decide(D.extract(sctlr, bit, bit));
-}
-
 /** CheckSPAlignment(): an SP used as a base must be 16-byte aligned when checking is on. */
 export function CheckSPAlignment<V>(s: State<V>): void {
-  if (!spAlignmentChecked(s)) return;
+  if (!s.SPAlignmentCheckEnabled()) return;
   const D = s.dom;
   if (!D.decide(D.eq(D.extract(s.SP(), 3, 0), D.constant(0n, 4), 4))) {
     throw new MachineFault('sp-alignment', `SP alignment fault: SP is not 16-byte aligned (SCTLR_EL${s.pstate.EL === 2 ? 2 : 1}.${s.pstate.EL === 0 ? 'SA0' : 'SA'} is set)`);

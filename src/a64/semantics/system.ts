@@ -8,7 +8,7 @@ import { barrierOptionText, pstateFieldByEncoding, systemOperationByFields } fro
 import { systemRegisterOf } from '../table/system-registers.ts';
 import { HINTS } from '../table/system.ts';
 import { sysregDisplayName, unpackSysregFields } from '../sysregs.ts';
-import { REG } from '../../machine/state.ts';
+import { REG, sysregIndex } from '../../machine/state.ts';
 import { undefinedInstruction } from '../../machine/faults.ts';
 import { operand } from './types.ts';
 import type { Exec, Semantics } from './types.ts';
@@ -18,7 +18,8 @@ const MRS: Semantics = <V>(d: Decoded): Exec<V> => {
   const r = systemRegisterOf(d.fields);
   const name = sysregDisplayName(unpackSysregFields(d.fields.sysreg!));
   if (r === undefined) return () => { throw undefinedInstruction(`mrs of ${name}, a register the core does not implement`); };
-  return (m) => m.state.setX(rt.n, m.state.readSysreg(r));
+  const i = sysregIndex(r);
+  return (m) => m.state.setX(rt.n, m.state.readSysregAt(i));
 };
 
 const MSR_register: Semantics = <V>(d: Decoded): Exec<V> => {
@@ -26,7 +27,8 @@ const MSR_register: Semantics = <V>(d: Decoded): Exec<V> => {
   const r = systemRegisterOf(d.fields);
   const name = sysregDisplayName(unpackSysregFields(d.fields.sysreg!));
   if (r === undefined) return () => { throw undefinedInstruction(`msr of ${name}, a register the core does not implement`); };
-  return (m) => m.state.writeSysreg(r, m.state.X(rt.n));
+  const i = sysregIndex(r);
+  return (m) => m.state.writeSysregAt(i, m.state.X(rt.n));
 };
 
 /** msr spsel/daifset/daifclr, #imm. */
