@@ -157,7 +157,18 @@ type PendingItem =
       seq: number;
       aliases: ReadonlyMap<string, string>;
     }
-  | { kind: 'data'; section: SectionBuilder; offset: number; size: number; expression: string; origin: Origin; seq: number; inst: boolean }
+  | {
+      kind: 'data';
+      section: SectionBuilder;
+      offset: number;
+      size: number;
+      expression: string;
+      origin: Origin;
+      seq: number;
+      inst: boolean;
+      /** Where `.` is, when not here (a literal pool entry: at its `ldr`). */
+      dot?: number;
+    }
   | { kind: 'size'; symbol: SymbolRecord; expression: string; origin: Origin; seq: number; section: SectionBuilder; offset: number };
 
 /** Fatal: stop the whole run (a resource limit). */
@@ -694,11 +705,11 @@ export class Assembler {
     const size = /^[ws]\d/.test(reg) ? 4 : /^[xd]\d/.test(reg) || reg === 'lr' || reg === 'fp' || reg === 'xzr' ? 8 : undefined;
     if (size === undefined) throw new AsmError(diagnostic('HL0502', `ldr =literal needs a W, X, S or D register, found '${register}'`, stmt.origin));
     if (expression === '') throw new ExprError('HL0304', 'missing expression after =');
-    const key = literalKey(expression, shapeOf(this.expressions.parse(expression), this.env(this.seq, section, section.size, this.seq, stmt.origin)));
+    const key = literalKey(expression, shapeOf(this.expressions.parse(expression), this.env(this.seq, section, section.size - 4, this.seq, stmt.origin)));
     const pool = section.pools[size];
     const found = pool.find((p) => p.key === key);
     if (found) return found;
-    const entry: LiteralEntry = { size, key, expression, seq: this.seq, origin: stmt.origin, label: `.Lhyplab$pool$${this.poolCount++}` };
+    const entry: LiteralEntry = { size, key, expression, seq: this.seq, dot: section.size - 4, origin: stmt.origin, label: `.Lhyplab$pool$${this.poolCount++}` };
     pool.push(entry);
     this.poolLabels.set(entry.label, Object.assign(entry, { section: section.name }));
     return entry;
@@ -712,7 +723,7 @@ export class Assembler {
       section.align(size, 0);
       for (const entry of pool) {
         entry.offset = section.reserve(size);
-        this.items.push({ kind: 'data', section, offset: entry.offset, size, expression: entry.expression, origin: entry.origin, seq: entry.seq, inst: false });
+        this.items.push({ kind: 'data', section, offset: entry.offset, size, expression: entry.expression, origin: entry.origin, seq: entry.seq, inst: false, dot: entry.dot });
       }
       section.pools[size] = [];
     }
@@ -890,7 +901,7 @@ export class Assembler {
   private readonly relocations: Relocation[] = [];
 
   private emitData(item: Extract<PendingItem, { kind: 'data' }>, out: Instruction[]): void {
-    const v = evaluateNode(this.expressions.parse(item.expression), this.env(item.seq, item.section, item.offset, Infinity, item.origin));
+    const v = evaluateNode(this.expressions.parse(item.expression), this.env(item.seq, item.section, item.dot ?? item.offset, Infinity, item.origin));
     const { section, offset, size } = item;
     if (item.inst) out.push({ section: section.name, offset, encoding: 0, text: `.inst ${item.expression}`, origin: item.origin });
     if (v.kind === 'abs') {

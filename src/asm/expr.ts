@@ -427,7 +427,7 @@ const QUIET: ExprEnv = { symbol: () => undefined, localLabel: () => undefined, h
 export function shapeOf(node: ExprNode, env: ShapeEnv): Shape {
   switch (node.k) {
     case 'num':
-      return { k: 'const', value: node.value, unsigned: true };
+      return { k: 'const', value: BigInt.asIntN(64, node.value), unsigned: true };
     case 'dot':
       return env.dotShape();
     case 'local':

@@ -25,6 +25,8 @@ export interface LiteralEntry {
   expression: string;
   /** The statement number of the first `ldr` that asked for it (where its symbols are looked up). */
   seq: number;
+  /** That `ldr`'s offset in the section: what `.` means in the expression. */
+  dot: number;
   origin: Origin;
   /** The name the `ldr` refers to; resolved to `offset` once the pool is placed. */
   label: string;
