@@ -3,6 +3,7 @@
 // spreads, computed keys, classes, functions with bodies, ...) is refused with HL0802.
 
 import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { Node, Project, SyntaxKind, type SourceFile } from 'ts-morph';
 import { AsmError, diagnostic, fail, originOf, type SourceLocation } from '../asm/diagnostics.ts';
 import { parsePath, type PathPiece } from './field-path.ts';
@@ -35,8 +36,23 @@ const UNARY_OPS = new Map<SyntaxKind, UnaryOp>([
 /** A C identifier: what cpp accepts as a macro or parameter name. */
 const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Reads `path` (or `text`, named `path`); throws AsmError with HL08xx diagnostics. */
+/**
+ * Reads `path` (or `text`, named `path`); throws AsmError with HL08xx diagnostics. A relative import
+ * of another layout file works as a C #include: all of that file's declarations join this one's
+ * (each file once, however often it is imported; a cycle is an error).
+ */
 export function readLayoutSource(path: string, text?: string): LayoutSource {
+  return readInto(path, text, { loaded: new Set(), stack: [] }, undefined);
+}
+
+interface ImportContext {
+  /** Files already read (normalized paths). */
+  loaded: Set<string>;
+  /** Files being read, outermost first: an import of one of them is a cycle. */
+  stack: string[];
+}
+
+function readInto(path: string, text: string | undefined, context: ImportContext, into: Reader | undefined): LayoutSource {
   let source = text;
   if (source === undefined) {
     try {
@@ -48,7 +64,13 @@ export function readLayoutSource(path: string, text?: string): LayoutSource {
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { noLib: true } });
   const file = project.createSourceFile('/layout.ts', source, { overwrite: true });
   rejectSyntaxErrors(project, file, path);
-  return new Reader(path, file).read();
+  context.loaded.add(normalize(path));
+  context.stack.push(normalize(path));
+  try {
+    return new Reader(path, file, context, into).read();
+  } finally {
+    context.stack.pop();
+  }
 }
 
 function rejectSyntaxErrors(project: Project, file: SourceFile, path: string): void {
@@ -64,16 +86,28 @@ function rejectSyntaxErrors(project: Project, file: SourceFile, path: string): v
   );
 }
 
+const { dirname, join, normalize } = posix;
+
 class Reader {
-  private readonly types = new Map<string, TypeDecl>();
-  private readonly values = new Map<string, ValueDecl>();
-  private readonly enums = new Map<string, string[]>();
+  /** Shared with the reader of the importing file, if any: one namespace, as with #include. */
+  private readonly types: Map<string, TypeDecl>;
+  private readonly values: Map<string, ValueDecl>;
+  private readonly enums: Map<string, string[]>;
   /** Local import name -> the name types.ts exports (`import type { u64 as U }`). */
   private readonly imported = new Map<string, string>();
   /** Parameters of the arrow function being read. */
   private params: string[] = [];
 
-  constructor(private readonly path: string, private readonly file: SourceFile) {}
+  constructor(
+    private readonly path: string,
+    private readonly file: SourceFile,
+    private readonly context: ImportContext,
+    importer: Reader | undefined,
+  ) {
+    this.types = importer?.types ?? new Map();
+    this.values = importer?.values ?? new Map();
+    this.enums = importer?.enums ?? new Map();
+  }
 
   read(): LayoutSource {
     for (const statement of this.file.getStatements()) this.statement(statement);
@@ -103,9 +137,7 @@ class Reader {
 
   private importDeclaration(s: import('ts-morph').ImportDeclaration): void {
     const from = s.getModuleSpecifierValue();
-    if (!/(^|\/)types(\.ts|\.js)?$/.test(from)) {
-      this.refuse(s.getModuleSpecifier(), `import from '${from}' is not read (only the names of src/layout/types.ts)`);
-    }
+    if (!/(^|\/)types(\.ts|\.js)?$/.test(from)) return this.importLayout(s, from);
     if (s.getDefaultImport() !== undefined || s.getNamespaceImport() !== undefined) {
       this.refuse(s, 'only named imports of src/layout/types.ts are read');
     }
@@ -116,6 +148,29 @@ class Reader {
       }
       this.imported.set(named.getAliasNode()?.getText() ?? exported, exported);
     }
+  }
+
+  /** `import type { kvm_regs } from '../original/layout.ts'`: that whole file joins this one. */
+  private importLayout(s: import('ts-morph').ImportDeclaration, from: string): void {
+    const specifier = s.getModuleSpecifier();
+    if (!/^\.\.?\//.test(from) || !from.endsWith('.ts')) {
+      this.refuse(specifier, `import from '${from}' is not read (only src/layout/types.ts and other layout files, as './name.ts')`);
+    }
+    for (const named of s.getNamedImports()) {
+      if (named.getAliasNode() !== undefined) this.refuse(named, 'a renamed import of a layout name is not read (C has one namespace)');
+    }
+    const target = normalize(join(dirname(this.path), from));
+    if (this.context.stack.includes(target)) {
+      this.refuse(specifier, `cyclic import: ${[...this.context.stack, target].join(' -> ')}`);
+    }
+    if (this.context.loaded.has(target)) return;
+    let text: string;
+    try {
+      text = readFileSync(target, 'utf8');
+    } catch (e) {
+      return fail('HL0902', `cannot read imported layout file ${target}: ${e instanceof Error ? e.message : String(e)}`, { location: this.at(specifier), stack: [] });
+    }
+    readInto(target, text, this.context, this);
   }
 
   /** The builtin a local name stands for, or undefined when it is the layout's own name. */
@@ -131,7 +186,7 @@ class Reader {
     }
     const earlier = this.types.get(decl.name);
     if (earlier !== undefined) {
-      fail('HL0807', `type '${decl.name}' is already declared at line ${earlier.at.line}`, { location: this.at(node), stack: [] });
+      fail('HL0807', `type '${decl.name}' is already declared at ${place(earlier.at)}`, { location: this.at(node), stack: [] });
     }
     this.types.set(decl.name, decl);
   }
@@ -141,7 +196,7 @@ class Reader {
     const earlier = this.values.get(decl.name);
     if (earlier !== undefined) {
       const what = earlier.kind === 'enumMember' ? `enum ${earlier.enumName} member` : 'constant';
-      fail('HL0807', `'${decl.name}' is already declared (as ${what}) at line ${earlier.at.line}; constants and enum members share one C namespace`, {
+      fail('HL0807', `'${decl.name}' is already declared (as ${what}) at ${place(earlier.at)}; constants and enum members share one C namespace`, {
         location: this.at(node),
         stack: [],
       });
@@ -180,7 +235,7 @@ class Reader {
 
   private enumDeclaration(s: import('ts-morph').EnumDeclaration): void {
     const enumName = s.getName();
-    if (this.enums.has(enumName)) fail('HL0807', `enum '${enumName}' is already declared`, { location: this.at(s.getNameNode()), stack: [] });
+    if (this.enums.has(enumName)) fail('HL0807', `enum '${enumName}' is already declared (enum names share one namespace across imported layout files)`, { location: this.at(s.getNameNode()), stack: [] });
     const members: string[] = [];
     this.enums.set(enumName, members);
     let previous: { name: string; at: SourceLocation } | undefined;
@@ -358,6 +413,10 @@ class Reader {
     }
     return parsePath(pieces, at);
   }
+}
+
+function place(at: SourceLocation): string {
+  return `${at.file}:${at.line}:${at.col}`;
 }
 
 function unwrapParens(e: Node): Node {

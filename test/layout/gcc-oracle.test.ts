@@ -13,7 +13,7 @@ function differences(exprs: string[], ours: bigint[], theirs: bigint[]): string[
   return exprs.flatMap((e, i) => (ours[i] === theirs[i] ? [] : [`${e}: ours ${ours[i]}, gcc ${theirs[i]}`]));
 }
 
-const FIXTURES = ['test/fixtures/layout/kvm.ts', 'test/fixtures/layout/alignment.ts'];
+const FIXTURES = ['test/fixtures/layout/kvm.ts', 'test/fixtures/layout/alignment.ts', 'test/fixtures/layout/host-context.ts'];
 
 describeWithGcc('struct layout equals gcc (LP64)', (gcc) => {
   it.each(FIXTURES)('%s: sizes, alignments and every scalar offset', (file) => {
@@ -33,8 +33,8 @@ describeWithGcc('struct layout equals gcc (LP64)', (gcc) => {
     expect(exprs.length).toBeGreaterThan(50);
   });
 
-  it('kvm.ts: the asm constants, function-like ones at every index, as gcc computes them', () => {
-    const constants = asmConstants('test/fixtures/layout/kvm.ts');
+  it.each(['test/fixtures/layout/kvm.ts', 'test/fixtures/layout/host-context.ts'])('%s: the asm constants, function-like ones at every index, as gcc computes them', (file) => {
+    const constants = asmConstants(file);
     const layout = constants.layout;
     const macros: string[] = [];
     const exprs: string[] = [];

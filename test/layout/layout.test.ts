@@ -127,3 +127,21 @@ describe('C layout rules for AArch64 LP64', () => {
     expect([l.value('A'), l.value('B'), l.value('C'), l.value('D'), l.value('E')]).toEqual([(1n << 40n) | 0xffn, -3n, -1n, 0xffffn, 1000n ^ 10n]);
   });
 });
+
+describe('layouts built on other layouts (imports work as a C #include)', () => {
+  it('the structs and constants of an imported file join the importing one', () => {
+    const l = computeLayout('test/fixtures/layout/host-context.ts');
+    // 864 + 25 * 8 = 1064, rounded up to the u128 alignment of kvm_regs.
+    expect(l.struct('kvm_host_context')).toMatchObject({ size: 1072, align: 16 });
+    expect(offset(l, 'kvm_host_context', 'sys_regs[SysReg.TPIDR_EL1]')).toBe(864 + 18 * 8);
+    expect(l.struct('kvm_vcpu').size).toBe(computeLayout(KVM).struct('kvm_vcpu').size);
+    expect(l.struct('kvm_regs').at.file).toBe('test/fixtures/layout/kvm.ts');
+  });
+
+  it('a file imported twice is read once', () => {
+    const l = computeLayout('test/fixtures/layout/diamond.ts');
+    expect(l.value('BOTH_SIZES')).toBe(BigInt(l.struct('kvm_vcpu').size + l.struct('kvm_host_context').size));
+    expect(l.structs.filter((s) => s.name === 'kvm_regs')).toHaveLength(1);
+  });
+});
+
