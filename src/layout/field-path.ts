@@ -50,7 +50,9 @@ export function parsePath(pieces: PathPiece[], whole: SourceLocation): PathSegme
     }
   };
   const atEnd = (): boolean => cur.piece >= pieces.length;
-  const bad = (what: string): never => fail('HL0806', `malformed field path: ${what}`, origin(here()));
+  function bad(what: string): never {
+    return fail('HL0806', `malformed field path: ${what}`, origin(here()));
+  }
   // Empty text pieces (a template's empty head or tail) carry nothing.
   pieces = pieces.filter((p) => p.kind !== 'text' || p.text.length > 0);
 
@@ -58,8 +60,8 @@ export function parsePath(pieces: PathPiece[], whole: SourceLocation): PathSegme
     const at = here();
     const m = IDENTIFIER.exec(rest() ?? '');
     if (m === null) bad(atEnd() ? 'a field name is missing at the end' : 'expected a field name');
-    segments.push({ kind: 'field', name: m![0], at });
-    advance(m![0].length);
+    segments.push({ kind: 'field', name: m[0], at });
+    advance(m[0].length);
   };
 
   if (atEnd()) fail('HL0806', 'empty field path', origin(whole));
@@ -98,10 +100,11 @@ export function parsePath(pieces: PathPiece[], whole: SourceLocation): PathSegme
     const name = IDENTIFIER.exec(text);
     if (name === null) return bad('an index must be a number, a constant name or ${...}');
     advance(name[0].length);
+    // `SysReg.MPIDR_EL1`: an enum member named with its enum.
     const dotted = rest()?.startsWith('.') ? IDENTIFIER.exec((rest() ?? '').slice(1)) : null;
-    if (dotted !== null && dotted !== undefined) {
+    if (dotted !== null) {
       advance(1 + dotted[0].length);
-      return { kind: 'name', name: dotted[0], qualifier: name![0], at };
+      return { kind: 'name', name: dotted[0], qualifier: name[0], at };
     }
     return { kind: 'name', name: name![0], at };
   }
