@@ -11,6 +11,7 @@ import { BLOB_BASE, DUMP_BASE, RECORD_BYTES, REPORT_KIND, buildBatch, parseHexDu
 import type { Batch, Observation } from './qemu-batch.ts';
 import type { OracleCase } from './qemu-cases.ts';
 import { runQemu } from './qemu.ts';
+import type { QemuRun } from './qemu.ts';
 
 export interface Difference {
   name: string;
@@ -102,23 +103,33 @@ export interface CheckOptions {
   timeoutMs?: number;
 }
 
-/** Runs `cases` as one batch on both sides and compares; bisects when QEMU fails. */
-export async function checkCases(cases: readonly OracleCase[], options: CheckOptions): Promise<CheckResult> {
-  const timings: Timings = { assembleMs: 0, coreMs: 0, qemuMs: 0, coreSteps: 0, qemuRuns: 0 };
-  const disagreements: CaseOutcome[] = [];
-  await checkRange(cases, 0, options, timings, disagreements);
-  disagreements.sort((a, b) => a.index - b.index);
-  return { disagreements, timings };
+/** A batch built and started on QEMU; the core runs it in finishBatch. */
+export interface StartedBatch {
+  cases: readonly OracleCase[];
+  /** Index of cases[0] in the caller's list. */
+  offset: number;
+  batch: Batch;
+  qemu: Promise<QemuRun>;
 }
 
-async function checkRange(cases: readonly OracleCase[], offset: number, options: CheckOptions, timings: Timings, out: CaseOutcome[]): Promise<void> {
+export function emptyTimings(): Timings {
+  return { assembleMs: 0, coreMs: 0, qemuMs: 0, coreSteps: 0, qemuRuns: 0 };
+}
+
+/** Builds the batch and starts QEMU on it (QEMU runs in its own process while the caller goes on). */
+export function startBatch(cases: readonly OracleCase[], offset: number, options: CheckOptions, timings: Timings): StartedBatch {
   const batch = buildBatch(cases);
   timings.assembleMs += batch.assembleMs;
-  const qemuRun = runQemu(options.qemu, batch.elf, options.timeoutMs ?? 20_000);
-  const core = runOnCore(batch);
+  return { cases, offset, batch, qemu: runQemu(options.qemu, batch.elf, options.timeoutMs ?? 20_000) };
+}
+
+/** Runs the core on a started batch, waits for QEMU and compares; bisects when QEMU fails. */
+export async function finishBatch(started: StartedBatch, options: CheckOptions, timings: Timings, out: CaseOutcome[]): Promise<void> {
+  const { cases, offset } = started;
+  const core = runOnCore(started.batch);
   timings.coreMs += core.ms;
   timings.coreSteps += core.steps;
-  const q = await qemuRun;
+  const q = await started.qemu;
   timings.qemuMs += q.ms;
   timings.qemuRuns++;
   const dump = q.status === 0 ? parseHexDump(q.stdout, cases.length) : undefined;
@@ -129,8 +140,8 @@ async function checkRange(cases: readonly OracleCase[], offset: number, options:
       return;
     }
     const half = Math.ceil(cases.length / 2);
-    await checkRange(cases.slice(0, half), offset, options, timings, out);
-    await checkRange(cases.slice(half), offset + half, options, timings, out);
+    await finishBatch(startBatch(cases.slice(0, half), offset, options, timings), options, timings, out);
+    await finishBatch(startBatch(cases.slice(half), offset + half, options, timings), options, timings, out);
     return;
   }
   for (let i = 0; i < cases.length; i++) {
@@ -142,6 +153,15 @@ async function checkRange(cases: readonly OracleCase[], offset: number, options:
     const differences = compareObservations(parseRecord(dump, i), parseRecord(core.dump, i));
     if (differences.length > 0) out.push({ index: offset + i, differences });
   }
+}
+
+/** Runs `cases` as one batch on both sides and compares; bisects when QEMU fails. */
+export async function checkCases(cases: readonly OracleCase[], options: CheckOptions): Promise<CheckResult> {
+  const timings = emptyTimings();
+  const disagreements: CaseOutcome[] = [];
+  await finishBatch(startBatch(cases, 0, options, timings), options, timings, disagreements);
+  disagreements.sort((a, b) => a.index - b.index);
+  return { disagreements, timings };
 }
 
 const hex = (v: bigint): string => `0x${v.toString(16)}`;
