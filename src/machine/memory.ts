@@ -42,7 +42,11 @@ export interface MemoryObserver<V> {
 
 export class Memory<V> {
   private regions: Region<V>[] = [];
+  /** The region of the last access, with its bounds as numbers: most accesses hit it again. */
   private last: Region<V> | undefined;
+  private lastStart = 0;
+  private lastEnd = 0;
+  private lastWritableEnd = 0;
   observer: MemoryObserver<V> | undefined;
 
   constructor(readonly dom: Domain<V>) {}
@@ -74,11 +78,15 @@ export class Memory<V> {
 
   /** The region holding [address, address+bytes), or undefined. */
   regionAt(address: bigint, bytes: number): Region<V> | undefined {
-    const hit = this.last;
-    if (hit !== undefined && address >= hit.base && address + BigInt(bytes) <= hit.base + BigInt(hit.size)) return hit;
     for (const r of this.regions) {
       if (address >= r.base && address + BigInt(bytes) <= r.base + BigInt(r.size)) {
         this.last = r;
+        // Bounds as numbers for the fast path; a region beyond 2^53 is only ever found here.
+        const start = Number(r.base);
+        const exact = Number.isSafeInteger(start + r.size);
+        this.lastStart = exact ? start : 0;
+        this.lastEnd = exact ? start + r.size : 0;
+        this.lastWritableEnd = r.kind === 'rom' ? 0 : this.lastEnd;
         return r;
       }
     }
@@ -86,19 +94,33 @@ export class Memory<V> {
   }
 
   load(address: bigint, bytes: AccessBytes): V {
+    // Fast path, small enough for V8 to inline into the instruction: the region of the last access.
+    const a = addressNumber(address);
+    if (a >= this.lastStart && a + bytes <= this.lastEnd) return this.last!.store.load(a - this.lastStart, bytes);
+    return this.loadElsewhere(address, bytes);
+  }
+
+  private loadElsewhere(address: bigint, bytes: AccessBytes): V {
     const r = this.regionAt(address, bytes);
     if (r === undefined) throw abort(address, bytes, false);
     return r.store.load(Number(address - r.base), bytes);
   }
 
   store(address: bigint, bytes: AccessBytes, value: V): void {
+    const a = addressNumber(address);
+    // lastEnd is 0 for a read-only or device region: their stores take the checked path.
+    if (a >= this.lastStart && a + bytes <= this.lastWritableEnd) this.last!.store.store(a - this.lastStart, bytes, value);
+    else this.storeElsewhere(address, bytes, value);
+    if (this.observer !== undefined) this.observer.stored(address, bytes, value);
+  }
+
+  private storeElsewhere(address: bigint, bytes: AccessBytes, value: V): void {
     const r = this.regionAt(address, bytes);
     if (r === undefined) throw abort(address, bytes, true);
     if (r.kind === 'rom') {
       throw new MachineFault('read-only', `data abort: ${bytes}-byte write to read-only '${r.name}' at ${hex64(address)}`, { address, bytes, write: true });
     }
     r.store.store(Number(address - r.base), bytes, value);
-    this.observer?.stored(address, bytes, value);
   }
 
   /** Loads constant bytes (a program image) at `address`; the range must be mapped. */
@@ -107,6 +129,20 @@ export class Memory<V> {
     if (r === undefined) throw abort(address, data.length, true);
     r.store.writeBytes(Number(address - r.base), data);
   }
+}
+
+// An address as a number without BigInt-to-Number conversion (which allocates): its two 32-bit
+// halves through a shared buffer. Above 2^53 the result is inexact but stays above 2^53, where the
+// fast path's bounds never are.
+const ADDRESS64 = new BigUint64Array(1);
+const ADDRESS32 = new Uint32Array(ADDRESS64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+
+function addressNumber(address: bigint): number {
+  ADDRESS64[0] = address;
+  return ADDRESS32[HI]! * 0x1_0000_0000 + ADDRESS32[LO]!;
 }
 
 function abort(address: bigint, bytes: number, write: boolean): MachineFault {
@@ -119,23 +155,26 @@ function abort(address: bigint, bytes: number, write: boolean): MachineFault {
 export class ByteStore implements RegionStore<bigint> {
   readonly bytes: Uint8Array;
   private readonly view: DataView;
+  /** Aligned 8-byte words (most accesses): a typed-array element read or write allocates no BigInt. */
+  private readonly words: BigUint64Array | undefined;
 
   constructor(size: number) {
     this.bytes = new Uint8Array(size);
     this.view = new DataView(this.bytes.buffer);
+    this.words = LITTLE_ENDIAN ? new BigUint64Array(this.bytes.buffer, 0, Math.floor(size / 8)) : undefined;
   }
 
   load(offset: number, bytes: AccessBytes): bigint {
     const v = this.view;
     switch (bytes) {
       case 8:
-        return v.getBigUint64(offset, true);
+        return this.words !== undefined && (offset & 7) === 0 ? this.words[offset >>> 3]! : v.getBigUint64(offset, true);
       case 4:
         return BigInt(v.getUint32(offset, true));
       case 2:
         return BigInt(v.getUint16(offset, true));
       case 1:
-        return BigInt(v.getUint8(offset));
+        return BigInt(this.bytes[offset]!);
       case 16:
         return (v.getBigUint64(offset + 8, true) << 64n) | v.getBigUint64(offset, true);
     }
@@ -145,15 +184,18 @@ export class ByteStore implements RegionStore<bigint> {
     const v = this.view;
     switch (bytes) {
       case 8:
-        return v.setBigUint64(offset, value, true);
+        if (this.words !== undefined && (offset & 7) === 0) this.words[offset >>> 3] = value;
+        else v.setBigUint64(offset, value, true);
+        return;
       case 4:
-        return v.setUint32(offset, Number(value), true);
+        return v.setUint32(offset, Number(BigInt.asUintN(32, value)), true);
       case 2:
-        return v.setUint16(offset, Number(value), true);
+        return v.setUint16(offset, Number(BigInt.asUintN(16, value)), true);
       case 1:
-        return v.setUint8(offset, Number(value));
+        this.bytes[offset] = Number(BigInt.asUintN(8, value));
+        return;
       case 16:
-        v.setBigUint64(offset, value & 0xffffffffffffffffn, true);
+        v.setBigUint64(offset, BigInt.asUintN(64, value), true);
         return v.setBigUint64(offset + 8, value >> 64n, true);
     }
   }

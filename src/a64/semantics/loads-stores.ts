@@ -34,10 +34,12 @@ function setBase<V>(s: State<V>, n: number, value: V): void {
   else s.setX(n, value);
 }
 
-/** How an addressing mode computes the address and the written-back base. */
+/** How an addressing mode computes the address from the base register's value, and the written-back base. */
 interface Addressing<V> {
-  /** The address of the (first) access; `wb` receives the new base when the mode writes back. */
-  address(s: State<V>): { address: V; writeback: V | undefined };
+  /** The address of the (first) access. */
+  address(s: State<V>, base: V): V;
+  /** The base register's new value, or undefined when the mode does not write back. */
+  writeback: ((base: V, address: V) => V) | undefined;
 }
 
 function memoryOperand(d: Decoded, i: number): MemoryOperand {
@@ -46,35 +48,25 @@ function memoryOperand(d: Decoded, i: number): MemoryOperand {
 
 function addressing<V>(D: Domain<V>, d: Decoded, memIndex: number): Addressing<V> {
   const mem = memoryOperand(d, memIndex);
-  const n = mem.base;
   switch (mem.mode) {
     case 'offset': {
-      const offset = D.constant(mem.offset ?? 0n, 64);
-      return { address: (s) => ({ address: D.add(baseValue(s, n), offset, 64), writeback: undefined }) };
+      if ((mem.offset ?? 0n) === 0n) return { address: (_s, base) => base, writeback: undefined };
+      const offset = D.constant(mem.offset!, 64);
+      return { address: (_s, base) => D.add(base, offset, 64), writeback: undefined };
     }
     case 'pre': {
       const offset = D.constant(mem.offset!, 64);
-      return {
-        address: (s) => {
-          const a = D.add(baseValue(s, n), offset, 64);
-          return { address: a, writeback: a };
-        },
-      };
+      return { address: (_s, base) => D.add(base, offset, 64), writeback: (_base, address) => address };
     }
     case 'post': {
       const offset = D.constant(operand(d, memIndex + 1, 'imm').value, 64);
-      return {
-        address: (s) => {
-          const base = baseValue(s, n);
-          return { address: base, writeback: D.add(base, offset, 64) };
-        },
-      };
+      return { address: (_s, base) => base, writeback: (base) => D.add(base, offset, 64) };
     }
     case 'register': {
       const extend = mem.extend === 'lsl' ? 'uxtx' : mem.extend!;
       const shift = mem.shift ?? 0;
       const m = mem.index!;
-      return { address: (s) => ({ address: D.add(baseValue(s, n), ExtendReg(D, s.X(m), extend, shift, 64), 64), writeback: undefined }) };
+      return { address: (s, base) => D.add(base, ExtendReg(D, s.X(m), extend, shift, 64), 64), writeback: undefined };
     }
   }
 }
@@ -125,22 +117,25 @@ function singleTransfer<V>(D: Domain<V>, d: Decoded): { load: boolean; rt: Trans
 const loadStoreSingle: Semantics = <V>(d: Decoded, { dom: D }: { dom: Domain<V> }): Exec<V> => {
   const { load, rt } = singleTransfer(D, d);
   const mode = addressing(D, d, 1);
+  const writeback = mode.writeback;
   const n = memoryOperand(d, 1).base;
   if (load) {
     return (m) => {
       const s = m.state;
-      const { address, writeback } = mode.address(s);
+      const base = baseValue(s, n);
+      const address = mode.address(s, base);
       const data = Mem(m, address, rt.bytes);
-      if (writeback !== undefined) setBase(s, n, writeback);
+      if (writeback !== undefined) setBase(s, n, writeback(base, address));
       rt.write(s, data);
     };
   }
   return (m) => {
     const s = m.state;
     const data = rt.read(s);
-    const { address, writeback } = mode.address(s);
+    const base = baseValue(s, n);
+    const address = mode.address(s, base);
     setMem(m, address, rt.bytes, data);
-    if (writeback !== undefined) setBase(s, n, writeback);
+    if (writeback !== undefined) setBase(s, n, writeback(base, address));
   };
 };
 
@@ -167,15 +162,17 @@ const loadStorePair: Semantics = <V>(d: Decoded, { dom: D }: { dom: Domain<V> })
   const rt = transfer(D, op1, signed, bytes);
   const rt2 = transfer(D, op2, signed, bytes);
   const mode = addressing(D, d, 2);
+  const writeback = mode.writeback;
   const n = memoryOperand(d, 2).base;
   const step = D.constant(BigInt(bytes), 64);
   if (load) {
     return (m) => {
       const s = m.state;
-      const { address, writeback } = mode.address(s);
+      const base = baseValue(s, n);
+      const address = mode.address(s, base);
       const data1 = Mem(m, address, bytes);
       const data2 = Mem(m, D.add(address, step, 64), bytes);
-      if (writeback !== undefined) setBase(s, n, writeback);
+      if (writeback !== undefined) setBase(s, n, writeback(base, address));
       rt.write(s, data1);
       rt2.write(s, data2);
     };
@@ -184,10 +181,11 @@ const loadStorePair: Semantics = <V>(d: Decoded, { dom: D }: { dom: Domain<V> })
     const s = m.state;
     const data1 = rt.read(s);
     const data2 = rt2.read(s);
-    const { address, writeback } = mode.address(s);
+    const base = baseValue(s, n);
+    const address = mode.address(s, base);
     setMem(m, address, bytes, data1);
     setMem(m, D.add(address, step, 64), bytes, data2);
-    if (writeback !== undefined) setBase(s, n, writeback);
+    if (writeback !== undefined) setBase(s, n, writeback(base, address));
   };
 };
 

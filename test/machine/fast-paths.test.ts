@@ -1,0 +1,160 @@
+// The concrete core's fast paths must not change what it computes: the memory's last-region shortcut
+// against a byte-array model, the unboxed register file against clone and by-name access, the cached
+// SP alignment check against SCTLR writes and EL changes, and the step-limit history ring.
+
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { concreteDomain } from '../../src/a64/domain-concrete.ts';
+import { systemRegisterByName } from '../../src/a64/sysregs.ts';
+import { Memory, concreteRam } from '../../src/machine/memory.ts';
+import type { AccessBytes } from '../../src/machine/memory.ts';
+import { MachineFault } from '../../src/machine/faults.ts';
+import { State, sysregIndex } from '../../src/machine/state.ts';
+import { concreteReset } from '../../src/machine/run.ts';
+import { expectFault, runSnippet, runUntilEnd } from './helpers.ts';
+
+const D = concreteDomain;
+
+/** Two RAM regions and a ROM, with a byte model of each; `undefined` from the model means "aborts". */
+function memoryAndModel() {
+  const mem = new Memory(D);
+  const layout = [
+    { base: 0x1000, size: 0x40, kind: 'ram' as const },
+    { base: 0x1040, size: 0x40, kind: 'rom' as const },
+    { base: 0x9000, size: 0x40, kind: 'ram' as const },
+  ];
+  for (const r of layout) mem.map(concreteRam(`r${r.base}`, BigInt(r.base), r.size, r.kind));
+  const bytes = new Map<number, number>();
+  const regionOf = (a: number, n: number) => layout.find((r) => a >= r.base && a + n <= r.base + r.size);
+  const model = {
+    load(a: number, n: number): bigint | undefined {
+      if (regionOf(a, n) === undefined) return undefined;
+      let v = 0n;
+      for (let k = n - 1; k >= 0; k--) v = (v << 8n) | BigInt(bytes.get(a + k) ?? 0);
+      return v;
+    },
+    store(a: number, n: number, value: bigint): 'ok' | 'unmapped' | 'read-only' {
+      const r = regionOf(a, n);
+      if (r === undefined) return 'unmapped';
+      if (r.kind === 'rom') return 'read-only';
+      for (let k = 0; k < n; k++) bytes.set(a + k, Number((value >> BigInt(8 * k)) & 0xffn));
+      return 'ok';
+    },
+  };
+  return { mem, model };
+}
+
+function outcome(f: () => bigint | void): bigint | string {
+  try {
+    return f() ?? 'ok';
+  } catch (e) {
+    if (e instanceof MachineFault) return e.kind;
+    throw e;
+  }
+}
+
+describe('memory: the last-region fast path', () => {
+  it('agrees with a byte model on random accesses across regions, their edges and the ROM (law)', () => {
+    const sizes: AccessBytes[] = [1, 2, 4, 8, 16];
+    const access = fc.record({
+      write: fc.boolean(),
+      address: fc.oneof(fc.integer({ min: 0xff0, max: 0x1090 }), fc.integer({ min: 0x8ff0, max: 0x9050 })),
+      bytes: fc.constantFrom(...sizes),
+      value: fc.bigInt(0n, (1n << 128n) - 1n),
+    });
+    fc.assert(
+      fc.property(fc.array(access, { maxLength: 60 }), (accesses) => {
+        const { mem, model } = memoryAndModel();
+        for (const { write, address, bytes, value } of accesses) {
+          const v = value & ((1n << BigInt(bytes * 8)) - 1n);
+          if (write) expect(outcome(() => mem.store(BigInt(address), bytes, v))).toBe(model.store(address, bytes, v));
+          else expect(outcome(() => mem.load(BigInt(address), bytes))).toBe(model.load(address, bytes) ?? 'unmapped');
+        }
+      }),
+      { seed: 3, numRuns: 300 },
+    );
+  });
+  it('a load from read-only memory does not make the next store to it pass', () => {
+    const { mem } = memoryAndModel();
+    expect(mem.load(0x1048n, 8)).toBe(0n);
+    expect(outcome(() => mem.store(0x1048n, 8, 1n))).toBe('read-only');
+  });
+  it('an address above 2^53 whose low bits fall in a region aborts', () => {
+    const { mem } = memoryAndModel();
+    mem.store(0x1008n, 8, 5n);
+    for (const high of [1n << 53n, 1n << 60n, 0xffff_ffff_0000_0000n]) {
+      expect(outcome(() => mem.load(high + 0x1008n, 8))).toBe('unmapped');
+      expect(outcome(() => mem.store(high + 0x1008n, 8, 1n))).toBe('unmapped');
+    }
+    expect(mem.load(0x1008n, 8)).toBe(5n);
+  });
+});
+
+describe('state: unboxed register file and indexed system registers', () => {
+  it('a clone shares no storage with its original', () => {
+    const s = new State(D, concreteReset());
+    s.setX(3, 0xffff_ffff_ffff_fff0n);
+    s.setSPOf(2, 0x4000_1000n);
+    const tpidr = systemRegisterByName('tpidr_el2')!;
+    s.writeSysreg(tpidr, 0x1234n);
+    const c = s.clone();
+    c.setX(3, 1n);
+    c.setSPOf(2, 2n);
+    c.writeSysregAt(sysregIndex(tpidr), 3n);
+    expect([s.X(3), s.SPOf(2), s.readSysreg(tpidr)]).toEqual([0xffff_ffff_ffff_fff0n, 0x4000_1000n, 0x1234n]);
+    expect([c.X(3), c.SPOf(2), c.readSysreg(tpidr)]).toEqual([1n, 2n, 3n]);
+    expect(c.hasStored(tpidr) && c.touched.has(tpidr)).toBe(true);
+  });
+  it('a W write zeroes the top half; a register keeps all 64 bits', () => {
+    const s = new State(D, concreteReset());
+    s.setX(5, 0xffff_ffff_ffff_ffffn);
+    expect(s.X(5)).toBe(0xffff_ffff_ffff_ffffn);
+    s.setX(5, 0x8000_0000n, 32);
+    expect(s.X(5)).toBe(0x8000_0000n);
+  });
+  it('RES0/RES1 masks apply through the index as through the name', () => {
+    const s = new State(D, concreteReset());
+    const sctlr = systemRegisterByName('sctlr_el2')!;
+    s.writeSysregAt(sysregIndex(sctlr), 0n);
+    const viaIndex = s.stored(sctlr);
+    s.writeSysreg(sctlr, 0n);
+    expect(s.stored(sctlr)).toBe(viaIndex);
+    expect(viaIndex & sctlr.res1).toBe(sctlr.res1);
+  });
+});
+
+describe('the cached SP alignment check', () => {
+  it('follows an msr to SCTLR_EL2 in the middle of a run', () => {
+    const body = 'ldr x0, [sp]\n  mov x1, #8\n  msr sctlr_el2, x1\n  ldr x0, [sp]';
+    const r = expectFault(body, 'HL0703', { sp: 0x4000_8008n });
+    expect(r.fault?.text).toBe('ldr x0, [sp]');
+    expect(r.steps).toBe(4); // the fourth instruction, the second load, is the one that faults
+  });
+  it('follows the EL: SCTLR_EL2.SA checks at EL2, not after an eret to EL1 with SCTLR_EL1.SA clear', () => {
+    const body = `
+      ldr x0, [sp, #16]
+      msr sp_el1, x3
+      adr x2, 1f
+      msr elr_el2, x2
+      eret
+    1:
+      ldr x0, [sp]`;
+    const setup = { sp: 0x4000_8000n, x: { 3: 0x4000_8008n }, sysregs: { sctlr_el2: 1n << 3n, sctlr_el1: 0n, hcr_el2: 1n << 31n, spsr_el2: 0x3c5n } };
+    const m = runSnippet(body, setup);
+    expect(m.state.pstate.EL).toBe(1);
+    expectFault(body.replace('msr sp_el1, x3', 'msr sp_el1, x3\n      mov x4, #8\n      msr sctlr_el1, x4'), 'HL0703', setup);
+  });
+});
+
+describe('the step-limit history ring', () => {
+  it('shows exactly the last N instructions for an N that is not a power of two', () => {
+    for (const history of [1, 3, 5]) {
+      const r = runUntilEnd('1: add x0, x0, #1\n  add x1, x1, #1\n  b 1b', {}, { maxSteps: 20, history });
+      expect(r.diagnostic?.message).toMatch(new RegExp(`the last ${history} instructions`));
+      const lines = r.diagnostic!.message.split('\n').slice(1);
+      expect(lines).toHaveLength(history);
+      // Steps 0..19 run add, add, b, add, ...: the last one (step 19) is the second add.
+      expect(lines[history - 1]).toMatch(/add x1, x1, #1/);
+    }
+  });
+});
