@@ -12,7 +12,7 @@ import type { Instruction, Program, ProgramSymbol, Relocation, RelocationType, S
 import type { AsmContext, EncodedInstruction, ExprValue } from '../a64/context.ts';
 import { ExprError, ExpressionCache, evaluateNode, describe, shapeOf, type ExprEnv, type Shape, type ShapeEnv, type Value } from './expr.ts';
 import { decodeStringBody, isSymbolName, lexLine, parseStatement, scrub, skipString, splitTopLevel, unquote, type SourceStatement, type StatementParts } from './lexer.ts';
-import { MacroError, bindArguments, parseMacroHeader, readArgument, substitute, type MacroDefinition } from './macros.ts';
+import { MacroError, bindArguments, compileTemplate, expandTemplate, parseMacroHeader, readArgument, type MacroDefinition } from './macros.ts';
 import { SectionBuilder, SectionLimitError, type LiteralEntry } from './sections.ts';
 
 /** A line after the C preprocessor, with where it came from. */
@@ -63,38 +63,54 @@ interface Source {
   name?: string;
 }
 
-function fileSource(lines: readonly LogicalLine[]): Source {
-  let index = 0;
-  let queue: SourceStatement[] = [];
-  let q = 0;
-  return {
-    kind: 'file',
-    condDepth: 0,
-    next() {
-      while (q >= queue.length) {
-        const line = lines[index++];
-        if (line === undefined) return undefined;
-        queue = lexLine(line.text, line.origin);
-        q = 0;
-      }
-      return queue[q++];
-    },
-  };
+/** A file's lines, split into statements as they are reached. */
+class FileSource implements Source {
+  readonly kind = 'file';
+  readonly condDepth = 0;
+  private index = 0;
+  private queue: SourceStatement[] = [];
+  private q = 0;
+
+  constructor(private readonly lines: readonly LogicalLine[]) {}
+
+  next(): SourceStatement | undefined {
+    while (this.q >= this.queue.length) {
+      const line = this.lines[this.index++];
+      if (line === undefined) return undefined;
+      this.queue = lexLine(line.text, line.origin);
+      this.q = 0;
+    }
+    return this.queue[this.q++];
+  }
 }
 
-function listSource(kind: 'macro' | 'repeat', statements: SourceStatement[], condDepth: number, name?: string): Source {
-  let i = 0;
-  return { kind, condDepth, name, next: () => statements[i++] };
+/** A macro's expansion. */
+class ListSource implements Source {
+  private i = 0;
+
+  constructor(
+    readonly kind: 'macro' | 'repeat',
+    private readonly statements: SourceStatement[],
+    readonly condDepth: number,
+    readonly name?: string,
+  ) {}
+
+  next(): SourceStatement | undefined {
+    return this.statements[this.i++];
+  }
 }
 
-/** Re-reads substituted text as GNU as does: it may now hold `;`. */
-function relex(text: string, origin: Origin): SourceStatement[] {
+/** Re-reads substituted text as GNU as does (it may now hold `;`), appending its statements to `out`. */
+function relexInto(out: SourceStatement[], text: string, origin: Origin): void {
   if (!text.includes(';')) {
     const t = text.trim();
-    return t === '' ? [] : [{ text: t, origin }];
+    if (t !== '') out.push({ text: t, origin });
+    return;
   }
-  return lexLine(text, origin).map((s) => ({ text: s.text, origin }));
+  for (const s of lexLine(text, origin)) out.push({ text: s.text, origin });
 }
+
+const NO_VALUES: ReadonlyMap<string, string> = new Map();
 
 // ---------------------------------------------------------------------------------------------
 
@@ -223,7 +239,7 @@ export class Assembler {
   /** Assembles the lines of one file; throws AsmError with every error found. */
   run(lines: readonly LogicalLine[], path: string): Program {
     this.includeStack.push(path);
-    this.sources.push(fileSource(lines));
+    this.sources.push(new FileSource(lines));
     try {
       this.pass1();
       for (const section of this.sections.values()) this.guard(undefined, () => this.dumpPools(section));
@@ -257,23 +273,28 @@ export class Assembler {
     try {
       fn();
     } catch (e) {
-      if (e instanceof StopAssembly) throw e;
-      const at = origin ?? { location: { file: this.includeStack[0] ?? '<input>', line: 0, col: 0 }, stack: [] };
-      if (e instanceof AsmError) {
-        for (const d of e.diagnostics) {
-          if (d.severity === 'warning') this.warnings.push(d);
-          else this.error(d.code, d.message, d.origin);
-        }
-      } else if (e instanceof ExprError) this.error(e.code, e.message, at);
-      else if (e instanceof MacroError) this.error(e.code, e.message, at);
-      else if (e instanceof SectionLimitError) {
-        this.error('HL0904', `${e.message} (limit maxSectionBytes)`, at);
-        throw new StopAssembly();
-      } else if (e instanceof RangeError && /Maximum call stack|Invalid array length|allocation failed/i.test(e.message)) {
-        this.error('HL0904', `assembly too large or too deep: ${e.message}`, at);
-        throw new StopAssembly();
-      } else this.error('HL0999', `internal error: ${e instanceof Error ? e.message : String(e)}`, at);
+      this.failed(e, origin);
     }
+  }
+
+  /** A statement failed with `e`: record the diagnostic (or stop the run at a resource limit). */
+  private failed(e: unknown, origin: Origin | undefined): void {
+    if (e instanceof StopAssembly) throw e;
+    const at = origin ?? { location: { file: this.includeStack[0] ?? '<input>', line: 0, col: 0 }, stack: [] };
+    if (e instanceof AsmError) {
+      for (const d of e.diagnostics) {
+        if (d.severity === 'warning') this.warnings.push(d);
+        else this.error(d.code, d.message, d.origin);
+      }
+    } else if (e instanceof ExprError) this.error(e.code, e.message, at);
+    else if (e instanceof MacroError) this.error(e.code, e.message, at);
+    else if (e instanceof SectionLimitError) {
+      this.error('HL0904', `${e.message} (limit maxSectionBytes)`, at);
+      throw new StopAssembly();
+    } else if (e instanceof RangeError && /Maximum call stack|Invalid array length|allocation failed/i.test(e.message)) {
+      this.error('HL0904', `assembly too large or too deep: ${e.message}`, at);
+      throw new StopAssembly();
+    } else this.error('HL0999', `internal error: ${e instanceof Error ? e.message : String(e)}`, at);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -306,8 +327,11 @@ export class Assembler {
         this.error('HL0904', `more than ${this.limits.maxStatements} statements executed (runaway .rept or macro recursion?)`, stmt.origin);
         throw new StopAssembly();
       }
-      const s = stmt;
-      this.guard(s.origin, () => this.execute(s));
+      try {
+        this.execute(stmt);
+      } catch (e) {
+        this.failed(e, stmt.origin);
+      }
     }
     if (this.collector !== undefined) {
       const c = this.collector;
@@ -630,11 +654,13 @@ export class Assembler {
     const values = bindArguments(macro, operands);
     const counter = this.macroCounter++;
     const stack = [{ macro: macro.name, at: stmt.origin.location }, ...stmt.origin.stack];
+    const names = new Set(macro.parameters.map((p) => p.name));
+    const templates = (macro.templates ??= macro.body.map((line) => compileTemplate(line.text, names, true)));
     const expanded: SourceStatement[] = [];
-    for (const line of macro.body) {
-      for (const s of relex(substitute(line.text, values, counter), { location: line.origin.location, stack })) expanded.push(s);
+    for (let i = 0; i < templates.length; i++) {
+      relexInto(expanded, expandTemplate(templates[i]!, values, counter), { location: macro.body[i]!.origin.location, stack });
     }
-    this.sources.push(listSource('macro', expanded, this.conditionals.length, macro.name));
+    this.sources.push(new ListSource('macro', expanded, this.conditionals.length, macro.name));
     this.macroDepth++;
   }
 
@@ -652,6 +678,8 @@ export class Assembler {
     let i = 0;
     let queue: SourceStatement[] = [];
     let q = 0;
+    const names = new Set(bind?.(0).keys());
+    const templates = body.map((line) => compileTemplate(line.text, names, false));
     const source: Source = {
       kind: 'repeat',
       condDepth: this.conditionals.length,
@@ -659,12 +687,9 @@ export class Assembler {
         while (q >= queue.length) {
           if (i >= count || body.length === 0) return undefined;
           const stack = frames(i);
-          const values = bind?.(i);
+          const values = bind?.(i) ?? NO_VALUES;
           queue = [];
-          for (const line of body) {
-            const text = values ? substitute(line.text, values, undefined) : line.text;
-            for (const s of relex(text, { location: line.origin.location, stack })) queue.push(s);
-          }
+          for (let k = 0; k < body.length; k++) relexInto(queue, expandTemplate(templates[k]!, values, 0), { location: body[k]!.origin.location, stack });
           q = 0;
           i++;
         }
@@ -681,7 +706,7 @@ export class Assembler {
     section.alignForInstruction();
     const offset = section.reserve(4);
     let operands = parts.operands;
-    const literal = /^([A-Za-z0-9_.$]+)\s*,\s*=(.*)$/s.exec(operands);
+    const literal = operands.includes('=') ? /^([A-Za-z0-9_.$]+)\s*,\s*=(.*)$/s.exec(operands) : null;
     if (literal && parts.word.toLowerCase() === 'ldr') {
       const entry = this.literal(literal[1]!, literal[2]!.trim(), stmt, section);
       operands = `${literal[1]}, ${entry.label}`;
@@ -832,11 +857,13 @@ export class Assembler {
   private pass2(): void {
     const instructions: Instruction[] = [];
     for (const item of this.items) {
-      this.guard(item.origin, () => {
+      try {
         if (item.kind === 'insn') this.encodeInstruction(item, instructions);
         else if (item.kind === 'data') this.emitData(item, instructions);
         else this.sizeSymbol(item);
-      });
+      } catch (e) {
+        this.failed(e, item.origin);
+      }
     }
     this.instructionList = instructions;
   }
@@ -877,7 +904,7 @@ export class Assembler {
     }
     const word = encoded.word >>> 0;
     out[out.length - 1]!.encoding = word;
-    item.section.writeValue(item.offset, 4, BigInt(word));
+    item.section.writeSmall(item.offset, 4, word);
     if (encoded.relocation) {
       const r = encoded.relocation;
       this.relocations.push({ section: item.section.name, offset: item.offset, type: r.type, symbol: r.symbol, addend: r.addend });
@@ -1192,7 +1219,7 @@ export class Assembler {
       if (this.includeStack.includes(path)) throw new AsmError(diagnostic('HL0102', `cyclic .include of '${path}'`, stmt.origin));
       const lines = text.split(/\r?\n/).map((t, i): LogicalLine => ({ text: t, origin: { location: { file: path, line: i + 1, col: 1 }, stack: stmt.origin.stack } }));
       this.includeStack.push(path);
-      this.sources.push(fileSource(lines));
+      this.sources.push(new FileSource(lines));
       return;
     }
     throw new AsmError(diagnostic('HL0101', `include file '${file}' not found`, stmt.origin));

@@ -19,7 +19,8 @@ for (const c of '0123456789') NAME_CLASS[c.charCodeAt(0)] = 2;
 /** GNU as takes every byte above 0x7f as a name character (so UTF-8 names work); so does every
  *  UTF-16 unit above 0x7f here. */
 function nameClass(code: number): number {
-  return code < 128 ? NAME_CLASS[code]! : 1;
+  if (code < 128) return NAME_CLASS[code]!;
+  return code >= 128 ? 1 : 0; // NaN: past the end of the text
 }
 
 export function isNameChar(c: string | undefined): boolean {
@@ -49,40 +50,50 @@ function skipCharConstant(text: string, start: number): number {
   return Math.min(text.length, start + (text[start + 1] === '\\' ? 3 : 2));
 }
 
+const isBlank = (code: number): boolean => code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
+
+/** Index of the first non-blank character of `text[from, to)`, or -1. */
+function firstNonBlank(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (!isBlank(text.charCodeAt(i))) return i;
+  return -1;
+}
+
+/** Appends the statement `line[start, end)` (trimmed) unless it is blank. */
+function pushStatement(out: SourceStatement[], line: string, start: number, end: number, origin: Origin): void {
+  const lead = firstNonBlank(line, start, end);
+  if (lead < 0) return;
+  let stop = end;
+  while (stop > lead && isBlank(line.charCodeAt(stop - 1))) stop--;
+  const location = { file: origin.location.file, line: origin.location.line, col: origin.location.col + lead };
+  out.push({ text: line.slice(lead, stop), origin: { location, stack: origin.stack } });
+}
+
 /**
  * Splits one logical line into statements: drops the comment, splits at `;`, and gives each piece
  * the column (1-based) of its first non-blank character. Empty statements are dropped.
  */
 export function lexLine(line: string, origin: Origin): SourceStatement[] {
-  const firstCode = line.search(/\S/);
-  if (firstCode < 0 || line[firstCode] === '#') return [];
   const out: SourceStatement[] = [];
+  const firstCode = firstNonBlank(line, 0, line.length);
+  if (firstCode < 0 || line.charCodeAt(firstCode) === 35 /* # */) return out;
   let start = 0;
-  const push = (end: number): void => {
-    const piece = line.slice(start, end);
-    const lead = piece.search(/\S/);
-    if (lead >= 0) {
-      const location = { ...origin.location, col: origin.location.col + start + lead };
-      out.push({ text: piece.trim(), origin: { location, stack: origin.stack } });
-    }
-  };
   let i = 0;
   while (i < line.length) {
-    const c = line[i];
-    if (c === '"') i = skipString(line, i);
-    else if (c === "'") i = skipCharConstant(line, i);
-    else if (c === '/' && line[i + 1] === '/') break;
-    else if (c === '/' && line[i + 1] === '*') {
+    const c = line.charCodeAt(i);
+    if (c === 34 /* " */) i = skipString(line, i);
+    else if (c === 39 /* ' */) i = skipCharConstant(line, i);
+    else if (c === 47 /* / */ && line.charCodeAt(i + 1) === 47) break;
+    else if (c === 47 && line.charCodeAt(i + 1) === 42 /* * */) {
       const close = line.indexOf('*/', i + 2);
       if (close < 0) break;
       line = line.slice(0, i) + ' '.repeat(close + 2 - i) + line.slice(close + 2);
-    } else if (c === ';') {
-      push(i);
+    } else if (c === 59 /* ; */) {
+      pushStatement(out, line, start, i, origin);
       start = i + 1;
       i++;
     } else i++;
   }
-  push(Math.min(i, line.length));
+  pushStatement(out, line, start, Math.min(i, line.length), origin);
   return out;
 }
 
@@ -141,9 +152,10 @@ export function unquote(literal: string): string {
  * decimal value. `m a + b` passes one argument `a+b`; `m a b` passes two.
  */
 export function scrub(text: string): string {
+  // Most operand texts have nothing to scrub: no blanks, no strings or character constants.
+  if (!/[ \t"']/.test(text)) return text;
   let out = '';
   let i = 0;
-  const keepsSpace = (c: string | undefined): boolean => c !== undefined && (isNameChar(c) || c === '"' || c === '\\' || c === "'");
   while (i < text.length) {
     const c = text[i]!;
     if (c === '"') {
@@ -166,6 +178,11 @@ export function scrub(text: string): string {
   return out;
 }
 
+/** Whether a blank next to `c` survives scrubbing (see scrub). */
+function keepsSpace(c: string | undefined): boolean {
+  return c !== undefined && (isNameChar(c) || c === '"' || c === '\\' || c === "'");
+}
+
 /** A statement's labels, its first word and the rest. */
 export interface StatementParts {
   labels: { name: string; col: number }[];
@@ -179,7 +196,7 @@ export interface StatementParts {
 }
 
 function readName(text: string, i: number): number {
-  while (i < text.length && isNameChar(text[i])) i++;
+  while (i < text.length && nameClass(text.charCodeAt(i)) > 0) i++;
   return i;
 }
 
@@ -204,17 +221,17 @@ export function parseStatement(text: string): StatementParts {
   const wordEnd = readName(text, i);
   const word = text.slice(i, wordEnd);
   const afterWord = skipBlanks(text, wordEnd);
-  if (word !== '' && isNameStart(word[0]) && text[afterWord] === '=' && text[afterWord + 1] !== '=') {
+  if (word !== '' && nameClass(word.charCodeAt(0)) === 1 && text[afterWord] === '=' && text[afterWord + 1] !== '=') {
     return { labels, word: '', operands: '', assignment: { symbol: word, expression: text.slice(afterWord + 1).trim() } };
   }
-  if (word !== '' && afterWord > wordEnd && /^\.req\b/i.test(text.slice(afterWord))) {
+  if (word !== '' && afterWord > wordEnd && text.charCodeAt(afterWord) === 46 /* . */ && /^\.req\b/i.test(text.slice(afterWord, afterWord + 5))) {
     return { labels, word: '', operands: '', alias: { name: word, register: text.slice(afterWord + 4).trim() } };
   }
   // A mnemonic runs to the first blank (`b.eq`, `.section`); an unexpected character stays in it
   // so that the caller reports the whole thing.
   let end = wordEnd;
-  while (end < text.length && text[end] !== ' ' && text[end] !== '\t') end++;
-  return { labels, word: text.slice(i, end), operands: text.slice(end).trim() };
+  while (end < text.length && text.charCodeAt(end) !== 32 && text.charCodeAt(end) !== 9) end++;
+  return { labels, word: end === wordEnd ? word : text.slice(i, end), operands: end >= text.length ? '' : text.slice(end).trim() };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface MacroDefinition {
   name: string;
   parameters: MacroParameter[];
   body: SourceStatement[];
+  /** The body compiled for substitution (see compileTemplate), made at the first invocation. */
+  templates?: Template[];
 }
 
 /** A problem with a definition or an invocation; the caller adds the code's origin. */
@@ -161,35 +163,61 @@ export function bindArguments(macro: MacroDefinition, operands: string): Map<str
  * `.irp`/`.irpc`, where GNU as leaves `\@` alone.
  */
 export function substitute(line: string, values: ReadonlyMap<string, string>, counter: number | undefined): string {
-  if (!line.includes('\\')) return line;
-  const parts: string[] = [];
+  return expandTemplate(compileTemplate(line, new Set(values.keys()), counter !== undefined), values, counter ?? 0);
+}
+
+/**
+ * One body line split once into literal text, parameter references and `\@`, so that each
+ * invocation only joins pieces. Expanding it gives exactly what `substitute` gives for the same
+ * parameter names.
+ */
+export type Template = readonly (string | { param: string } | { counter: true })[];
+
+export function compileTemplate(line: string, parameters: ReadonlySet<string>, withCounter: boolean): Template {
+  if (!line.includes('\\')) return [line];
+  const parts: (string | { param: string } | { counter: true })[] = [];
+  let literal = '';
   let start = 0;
   let i = line.indexOf('\\');
   while (i >= 0) {
-    parts.push(line.slice(start, i));
+    literal += line.slice(start, i);
     const c = line[i + 1];
     if (c === '(') {
       const close = line.indexOf(')', i + 2);
       const end = close < 0 ? line.length : close;
-      parts.push(line.slice(i + 2, end));
+      literal += line.slice(i + 2, end);
       start = Math.min(line.length, end + 1);
-    } else if (c === '@' && counter !== undefined) {
-      parts.push(String(counter));
+    } else if (c === '@' && withCounter) {
+      parts.push(literal, { counter: true });
+      literal = '';
       start = i + 2;
     } else {
       let end = i + 1;
       while (end < line.length && isNameChar(line[end])) end++;
-      const value = values.get(line.slice(i + 1, end));
-      if (value !== undefined) {
-        parts.push(value);
+      const name = line.slice(i + 1, end);
+      if (parameters.has(name)) {
+        parts.push(literal, { param: name });
+        literal = '';
         start = end;
       } else {
-        parts.push('\\');
+        literal += '\\';
         start = i + 1;
       }
     }
     i = line.indexOf('\\', Math.max(start, i + 1));
   }
-  parts.push(line.slice(start));
-  return parts.join('');
+  parts.push(literal + line.slice(start));
+  return parts.filter((p) => p !== '');
+}
+
+/** A compiled line with `values` for its parameters and `counter` for `\@`. */
+export function expandTemplate(template: Template, values: ReadonlyMap<string, string>, counter: number): string {
+  if (template.length === 1 && typeof template[0] === 'string') return template[0];
+  let out = '';
+  for (const part of template) {
+    if (typeof part === 'string') out += part;
+    else if ('param' in part) out += values.get(part.param) ?? '';
+    else out += String(counter);
+  }
+  return out;
 }

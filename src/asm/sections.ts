@@ -77,11 +77,17 @@ export class SectionBuilder {
 
   /** Writes `value` little-endian, `size` bytes, at `offset`. */
   writeValue(offset: number, size: number, value: bigint): void {
+    if (size <= 4) return this.writeSmall(offset, size, Number(BigInt.asUintN(32, value)));
     let v = BigInt.asUintN(size * 8, value);
     for (let i = 0; i < size; i++) {
       this.bytes[offset + i] = Number(v & 0xffn);
       v >>= 8n;
     }
+  }
+
+  /** Writes the low `size` (at most 4) bytes of `value` little-endian at `offset`. */
+  writeSmall(offset: number, size: number, value: number): void {
+    for (let i = 0; i < size; i++) this.bytes[offset + i] = (value >>> (8 * i)) & 0xff;
   }
 
   /**
@@ -99,7 +105,7 @@ export class SectionBuilder {
     }
     const zeros = pad % 4;
     this.fill(zeros, 0);
-    for (let i = 0; i < (pad - zeros) / 4; i++) this.writeValue(this.reserve(4), 4, BigInt(NOP));
+    for (let i = 0; i < (pad - zeros) / 4; i++) this.writeSmall(this.reserve(4), 4, NOP);
   }
 
   /**
