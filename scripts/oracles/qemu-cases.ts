@@ -145,7 +145,7 @@ export interface OracleCase {
   init: InitialState;
   /** Steps at the entry EL. */
   first: Step[];
-  /** When set (only from EL2): eret to EL1 with this SPSR (M = EL1h/EL1t), then `second` at EL1. */
+  /** When set (only from EL2): eret with this SPSR_EL2 (M = EL1h/EL1t/EL2h/EL2t), then `second` there. */
   eret?: { rt: number; spsr: bigint };
   second: Step[];
   end: CaseEnd;
@@ -154,11 +154,6 @@ export interface OracleCase {
 export const DATA_AREA_BYTES = 256;
 /** hvc immediate of the runner's EL1 vector entry i: 0x100 + i (ESR_EL2.ISS tells which EL1 vector was taken). */
 export const EL1_VECTOR_HVC = 0x100;
-
-/** The EL the case runs at after its first segment. */
-export function finalEL(c: OracleCase): 1 | 2 {
-  return c.eret !== undefined || c.init.mode.startsWith('EL1') ? 1 : 2;
-}
 
 export function entrySPSR(init: InitialState): bigint {
   return (BigInt(init.nzcv) << 28n) | (BigInt(init.daif) << 6n) | MODE_BITS[init.mode];
@@ -297,7 +292,7 @@ function systemRegisterStep(el: 1 | 2): Arbitrary<Step> {
   return fc.oneof(
     fc.tuple(arbitraryGpr, fc.constantFrom(...readable)).map(([rt, name]): Step => ({ kind: 'mrs', rt, name })),
     fc.tuple(arbitraryGpr, fc.constantFrom(...writable), arbitraryU64).map(([rt, f, v]): Step => ({ kind: 'msr', rt, name: f.register.name, value: f.sane(v) })),
-    fc.tuple(arbitraryGpr, fc.constantFrom('nzcv', 'fpsr', 'fpcr'), arbitraryU64).map(([rt, name, v]): Step => ({ kind: 'msr', rt, name, value: applyReservedBits(catalog(name), name === 'fpcr' ? v & ~FPCR_TRAP_ENABLES : v) })),
+    fc.tuple(arbitraryGpr, fc.constantFrom('nzcv', 'daif', 'spsel', 'fpsr', 'fpcr'), arbitraryU64).map(([rt, name, v]): Step => ({ kind: 'msr', rt, name, value: applyReservedBits(catalog(name), name === 'fpcr' ? v & ~FPCR_TRAP_ENABLES : v) })),
     fc.tuple(fc.constantFrom('daifset', 'daifclr', 'spsel'), fc.integer({ min: 0, max: 15 })).map(([f, imm]): Step => ({ kind: 'msr-imm', text: `msr ${f}, #${f === 'spsel' ? imm & 1 : imm}` })),
   );
 }
@@ -326,29 +321,33 @@ function endAt(el: 1 | 2): Arbitrary<CaseEnd> {
   return el === 2 ? fc.oneof({ weight: 2, arbitrary: fc.constant<CaseEnd>({ kind: 'report' }) }, { weight: 1, arbitrary: exception }) : exception;
 }
 
-/** SPSR_EL2 for an eret into EL1: EL1h or EL1t, random NZCV and DAIF. */
-const eretSPSR: Arbitrary<bigint> = fc
-  .tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 }), fc.constantFrom(MODE_BITS.EL1h, MODE_BITS.EL1t))
-  .map(([nzcv, daif, m]) => (BigInt(nzcv) << 28n) | (BigInt(daif) << 6n) | m);
+/** SPSR_EL2 for an eret from EL2 into `mode`, with random NZCV and DAIF. */
+function eretSPSR(mode: EntryMode): Arbitrary<bigint> {
+  return fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([nzcv, daif]) => (BigInt(nzcv) << 28n) | (BigInt(daif) << 6n) | MODE_BITS[mode]);
+}
+
+const elOf = (mode: EntryMode): 1 | 2 => (mode.startsWith('EL2') ? 2 : 1);
 
 /**
- * Cases. Only the entry mode and whether to eret are chained on (they decide the EL of each segment);
- * the state and the steps are independent fields, so that fast-check shrinks each on its own.
+ * Cases. Only the entry mode and the eret's target mode are chained on (they decide the EL of each
+ * segment); the state and the steps are independent fields, so that fast-check shrinks each on its own.
  */
 export const arbitraryCase: Arbitrary<OracleCase> = fc
-  .tuple(fc.constantFrom<EntryMode>('EL2h', 'EL2h', 'EL2t', 'EL1h', 'EL1t'), fc.boolean())
-  .chain(([mode, wantsEret]) => {
-    const startEL: 1 | 2 = mode.startsWith('EL2') ? 2 : 1;
-    const eret = startEL === 2 && wantsEret;
-    const el: 1 | 2 = eret ? 1 : startEL;
+  .tuple(
+    fc.constantFrom<EntryMode>('EL2h', 'EL2h', 'EL2t', 'EL1h', 'EL1t'),
+    fc.constantFrom<EntryMode | 'none'>('none', 'none', 'EL1h', 'EL1h', 'EL1t', 'EL2h', 'EL2t'),
+  )
+  .chain(([mode, eretTo]) => {
+    const startEL = elOf(mode);
+    const target = startEL === 2 && eretTo !== 'none' ? eretTo : undefined;
     return fc
       // The steps come first: fast-check shrinks the fields in this order, and fewer instructions
       // make a clearer counterexample than smaller initial values.
       .record({
         first: body(startEL),
-        eret: eret ? fc.record({ rt: arbitraryGpr, spsr: eretSPSR }) : fc.constant(undefined),
-        second: eret ? body(1) : fc.constant<Step[]>([]),
-        end: endAt(el),
+        eret: target !== undefined ? fc.record({ rt: arbitraryGpr, spsr: eretSPSR(target) }) : fc.constant(undefined),
+        second: target !== undefined ? body(elOf(target)) : fc.constant<Step[]>([]),
+        end: endAt(target !== undefined ? elOf(target) : startEL),
         init: arbitraryInit.map((init) => ({ ...init, mode })),
       })
       .map(({ eret: e, ...rest }): OracleCase => (e === undefined ? rest : { ...rest, eret: e }));
@@ -412,7 +411,7 @@ export function renderCase(c: OracleCase, ctx: RenderContext): string[] {
   };
   segment(c.first, 'a');
   if (c.eret !== undefined) {
-    lines.push(`  adr x${c.eret.rt}, ${prefix}_el1`, `  msr elr_el2, x${c.eret.rt}`, `  ldr x${c.eret.rt}, ${literal(c.eret.spsr)}`, `  msr spsr_el2, x${c.eret.rt}`, '  eret', `${prefix}_el1:`);
+    lines.push(`  adr x${c.eret.rt}, ${prefix}_eret`, `  msr elr_el2, x${c.eret.rt}`, `  ldr x${c.eret.rt}, ${literal(c.eret.spsr)}`, `  msr spsr_el2, x${c.eret.rt}`, '  eret', `${prefix}_eret:`);
     segment(c.second, 'b');
   }
   lines.push(c.end.kind === 'report' ? '  b report' : `  ${c.end.kind} #${c.end.imm}`);
