@@ -55,6 +55,7 @@
 	stp	\first, \second, [sp, #-16]!
 .endm
 
+// [reconstructed] Its counterpart.
 .macro pop, first, second
 	ldp	\first, \second, [sp], #16
 .endm
