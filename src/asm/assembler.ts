@@ -651,7 +651,12 @@ export class Assembler {
     if (this.macroDepth >= this.limits.maxMacroDepth) {
       return this.error('HL0210', `macro '${macro.name}' nested deeper than ${this.limits.maxMacroDepth} (recursion without an end?)`, stmt.origin);
     }
-    const values = bindArguments(macro, operands);
+    const bindings = (macro.bindings ??= new Map());
+    let values = bindings.get(operands);
+    if (values === undefined) {
+      values = bindArguments(macro, operands);
+      bindings.set(operands, values);
+    }
     const counter = this.macroCounter++;
     const stack = [{ macro: macro.name, at: stmt.origin.location }, ...stmt.origin.stack];
     const names = new Set(macro.parameters.map((p) => p.name));

@@ -23,6 +23,8 @@ export interface MacroDefinition {
   body: SourceStatement[];
   /** The body compiled for substitution (see compileTemplate), made at the first invocation. */
   templates?: Template[];
+  /** Arguments bound so far, by operand text (binding depends on nothing else). */
+  bindings?: Map<string, Map<string, string>>;
 }
 
 /** A problem with a definition or an invocation; the caller adds the code's origin. */
