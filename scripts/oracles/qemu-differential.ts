@@ -99,7 +99,7 @@ export function compareObservations(qemu: Observation, core: Observation): Diffe
 
 export interface CheckOptions {
   qemu: string;
-  /** Kill QEMU after this long (default 20 s per batch). */
+  /** Kill QEMU after this long (default 30 s per batch; a batch of 500 takes about 1 s). */
   timeoutMs?: number;
 }
 
@@ -120,7 +120,7 @@ export function emptyTimings(): Timings {
 export function startBatch(cases: readonly OracleCase[], offset: number, options: CheckOptions, timings: Timings): StartedBatch {
   const batch = buildBatch(cases);
   timings.assembleMs += batch.assembleMs;
-  return { cases, offset, batch, qemu: runQemu(options.qemu, batch.elf, options.timeoutMs ?? 20_000) };
+  return { cases, offset, batch, qemu: runQemu(options.qemu, batch.elf, options.timeoutMs ?? 30_000) };
 }
 
 /** Runs the core on a started batch, waits for QEMU and compares; bisects when QEMU fails. */

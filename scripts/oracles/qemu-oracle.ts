@@ -125,7 +125,7 @@ export function formatSummary(s: OracleRunSummary): string {
   const ms = (v: number): string => `${(v / 1000).toFixed(1)} s`;
   return [
     `QEMU oracle: ${s.cases} cases in ${s.batches} batches, seed ${s.seed}: ${s.disagreements.length} disagreements`,
-    `time ${ms(t.totalMs)} (generate ${ms(t.generateMs)}, assemble ${ms(t.assembleMs)}, core ${ms(t.coreMs)} for ${t.coreSteps} steps, QEMU ${ms(t.qemuMs)} in ${t.qemuRuns} runs, in parallel with the core)`,
+    `time ${ms(t.totalMs)}: generate ${ms(t.generateMs)}, assemble ${ms(t.assembleMs)}, core ${ms(t.coreMs)} for ${t.coreSteps} steps; ${t.qemuRuns} QEMU runs took ${ms(t.qemuMs)} of wall time, overlapping the rest`,
     'exclusions:',
     ...formatExclusions(),
   ].join('\n');

@@ -13,7 +13,7 @@ import { describeWithQemu } from '../helpers/qemu.ts';
 import { arbitraryCase, renderCase } from '../../scripts/oracles/qemu-cases.ts';
 import type { OracleCase } from '../../scripts/oracles/qemu-cases.ts';
 import { buildBatch, dataAddress, parseHexDump, parseRecord } from '../../scripts/oracles/qemu-batch.ts';
-import { compareObservations, runOnCore } from '../../scripts/oracles/qemu-differential.ts';
+import { checkCases, compareObservations, runOnCore } from '../../scripts/oracles/qemu-differential.ts';
 import { runQemu } from '../../scripts/oracles/qemu.ts';
 import { formatDisagreement, formatSummary, replayCase, runOracle, shrinkDisagreement } from '../../scripts/oracles/qemu-oracle.ts';
 import { QEMU_EXCLUSIONS, excludedBits } from '../../src/machine/qemu-exclusions.ts';
@@ -66,6 +66,14 @@ describeWithQemu('the core against QEMU at EL2', (qemu) => {
     const core = runOnCore(buildBatch([b]));
     const differences = compareObservations(parseRecord(dump!, 0), parseRecord(core.dump, 0));
     expect(differences.map((d) => d.name)).toEqual(['x5']);
+  }, 60_000);
+
+  it('finds the case that hangs QEMU by bisection (wfi with nothing pending waits forever)', async () => {
+    const cases = fc.sample(arbitraryCase, { seed: 13, numRuns: 4 });
+    cases[2] = { ...cases[2]!, first: [{ kind: 'insn', text: 'wfi' }], second: [], end: { kind: 'report' }, init: { ...cases[2]!.init, mode: 'EL2h' } };
+    delete (cases[2] as { eret?: unknown }).eret;
+    const result = await checkCases(cases, { qemu, timeoutMs: 2_000 });
+    expect(result.disagreements.map((d) => [d.index, d.qemuFailure])).toEqual([[2, 'QEMU timed out']]);
   }, 60_000);
 
   if (PATH !== undefined) {
