@@ -47,6 +47,8 @@ export class Memory<V> {
   private lastStart = 0;
   private lastEnd = 0;
   private lastWritableEnd = 0;
+  /** The last region's aligned 8-byte words, when it is concrete RAM. */
+  private lastWords: V[] | undefined;
   observer: MemoryObserver<V> | undefined;
 
   constructor(readonly dom: Domain<V>) {}
@@ -87,6 +89,7 @@ export class Memory<V> {
         this.lastStart = exact ? start : 0;
         this.lastEnd = exact ? start + r.size : 0;
         this.lastWritableEnd = r.kind === 'rom' ? 0 : this.lastEnd;
+        this.lastWords = r.store instanceof ByteStore ? (r.store.words as unknown as V[] | undefined) : undefined;
         return r;
       }
     }
@@ -95,8 +98,14 @@ export class Memory<V> {
 
   load(address: bigint, bytes: AccessBytes): V {
     // Fast path, small enough for V8 to inline into the instruction: the region of the last access.
-    const a = addressNumber(address);
-    if (a >= this.lastStart && a + bytes <= this.lastEnd) return this.last!.store.load(a - this.lastStart, bytes);
+    ADDRESS64[0] = address; // addressNumber(), written out: V8 inlines this method only while it stays small
+    const a = ADDRESS32[HI]! * 0x1_0000_0000 + ADDRESS32[LO]!;
+    if (a >= this.lastStart && a + bytes <= this.lastEnd) {
+      const offset = a - this.lastStart;
+      // An aligned 8-byte word of concrete RAM: one typed-array element, no call, no BigInt allocated.
+      if (bytes === 8 && (offset & 7) === 0 && this.lastWords !== undefined) return this.lastWords[offset >>> 3]!;
+      return this.last!.store.load(offset, bytes);
+    }
     return this.loadElsewhere(address, bytes);
   }
 
@@ -107,10 +116,13 @@ export class Memory<V> {
   }
 
   store(address: bigint, bytes: AccessBytes, value: V): void {
-    const a = addressNumber(address);
+    ADDRESS64[0] = address;
+    const a = ADDRESS32[HI]! * 0x1_0000_0000 + ADDRESS32[LO]!;
     // lastEnd is 0 for a read-only or device region: their stores take the checked path.
-    if (a >= this.lastStart && a + bytes <= this.lastWritableEnd) this.last!.store.store(a - this.lastStart, bytes, value);
-    else this.storeElsewhere(address, bytes, value);
+    const offset = a - this.lastStart;
+    if (a < this.lastStart || a + bytes > this.lastWritableEnd) this.storeElsewhere(address, bytes, value);
+    else if (bytes === 8 && (offset & 7) === 0 && this.lastWords !== undefined) this.lastWords[offset >>> 3] = value;
+    else this.last!.store.store(offset, bytes, value);
     if (this.observer !== undefined) this.observer.stored(address, bytes, value);
   }
 
@@ -131,8 +143,8 @@ export class Memory<V> {
   }
 }
 
-// An address as a number without BigInt-to-Number conversion (which allocates): its two 32-bit
-// halves through a shared buffer. Above 2^53 the result is inexact but stays above 2^53, where the
+// Memory.load/store take an address as a number without BigInt-to-Number conversion (which
+// allocates): its two 32-bit halves through a shared buffer. Above 2^53 the result is inexact but stays above 2^53, where the
 // fast path's bounds never are.
 const ADDRESS64 = new BigUint64Array(1);
 const ADDRESS32 = new Uint32Array(ADDRESS64.buffer);
@@ -140,10 +152,6 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = 1 - LO;
 
-function addressNumber(address: bigint): number {
-  ADDRESS64[0] = address;
-  return ADDRESS32[HI]! * 0x1_0000_0000 + ADDRESS32[LO]!;
-}
 
 function abort(address: bigint, bytes: number, write: boolean): MachineFault {
   return new MachineFault('unmapped', `data abort: ${bytes}-byte ${write ? 'write to' : 'read from'} unmapped address ${hex64(address)}`, { address, bytes, write });
@@ -156,7 +164,7 @@ export class ByteStore implements RegionStore<bigint> {
   readonly bytes: Uint8Array;
   private readonly view: DataView;
   /** Aligned 8-byte words (most accesses): a typed-array element read or write allocates no BigInt. */
-  private readonly words: BigUint64Array | undefined;
+  readonly words: BigUint64Array | undefined;
 
   constructor(size: number) {
     this.bytes = new Uint8Array(size);
