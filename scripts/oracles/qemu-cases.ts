@@ -125,6 +125,8 @@ export type Step =
   | { kind: 'msr'; rt: number; name: string; value: bigint }
   | { kind: 'msr-imm'; text: string }
   | { kind: 'dc-zva'; rt: number; offset: number }
+  /** A PC-relative literal load of `value` (8 or 16 bytes, naturally aligned in the case's pool). */
+  | { kind: 'literal'; mnemonic: 'ldr' | 'ldrsw'; register: string; value: bigint; bytes: 8 | 16 }
   /** A forward branch over the next `skip` steps of the same segment. */
   | { kind: 'branch'; form: string; skip: number };
 
@@ -193,7 +195,6 @@ const NOT_GENERATED = new Set(NOT_GENERATED_INSTRUCTIONS.flatMap((x) => x.ids));
 
 const dataProcessing = arbitraryInstruction({ families: ['data-processing'] });
 const hints = arbitraryInstruction({ families: ['system'] }).filter((g) => /^(NOP|YIELD|SEV|SEVL|XPAC|PAC|AUT|ESB|PSB|TSB|CSDB|CLEARBHB|BTI|HINT|CLREX|DSB|DMB|ISB|SSBB|PSSBB)/.test(g.entry.id) && !NOT_GENERATED.has(g.entry.id));
-const literalLoads = arbitraryInstruction({ ids: ['LDR_32_loadlit', 'LDR_64_loadlit', 'LDRSW_64_loadlit', 'LDR_S_loadlit', 'LDR_D_loadlit', 'LDR_Q_loadlit'] });
 const maintenance = arbitraryInstruction({ families: ['system-registers'] }).filter(
   (g) => /^(TLBI|IC|DC)_SYS/.test(g.entry.id) && !/zva/.test(g.text) && !NOT_GENERATED.has(g.entry.id),
 );
@@ -203,14 +204,14 @@ function step(text: string): Step {
   return { kind: 'insn', text };
 }
 
-/** A literal load reading forward (the code after it and the runner's state are the same on both sides). */
-const literalStep: Arbitrary<Step> = literalLoads
-  .map((g) => ({ g, d: decode(g.word)! }))
-  .filter(({ d }) => {
-    const label = d.operands.find((o) => o.kind === 'label');
-    return label !== undefined && label.kind === 'label' && label.offset >= 0n && label.offset < 0x10000n;
-  })
-  .map(({ g }) => step(textAt(g, 0n)));
+/** A literal load (ldr Wt/Xt/St/Dt/Qt, ldrsw Xt) of a value in the case's own aligned literal pool. */
+const literalStep: Arbitrary<Step> = fc
+  .tuple(fc.constantFrom('w', 'x', 'sw', 's', 'd', 'q'), fc.integer({ min: 0, max: 31 }), arbitraryU128)
+  .map(([form, n, value]): Step => {
+    // X/W registers 0-30 (31 would be the zero register, which ldr does not take); V registers 0-31.
+    const register = form === 'sw' ? `x${n % 31}` : form === 'w' || form === 'x' ? `${form}${n % 31}` : `${form}${n}`;
+    return { kind: 'literal', mnemonic: form === 'sw' ? 'ldrsw' : 'ldr', register, value: form === 'q' ? value : value & MASK64, bytes: form === 'q' ? 16 : 8 };
+  });
 
 /** Bytes one register of a load/store moves. */
 function elementBytes(g: GeneratedInstruction): number {
@@ -372,6 +373,12 @@ export function renderCase(c: OracleCase, ctx: RenderContext): string[] {
     literals.push(BigInt.asUintN(64, value));
     return `${prefix}_lit+${8 * (literals.length - 1)}`;
   };
+  /** A 16-byte literal, 16-byte aligned in the pool (which is itself 16-byte aligned). */
+  const literal128 = (value: bigint): string => {
+    if (literals.length % 2 === 1) literals.push(0n);
+    literals.push(value & MASK64, (value >> 64n) & MASK64);
+    return `${prefix}_lit+${8 * (literals.length - 2)}`;
+  };
   const segment = (steps: Step[], tag: string): void => {
     const targets = new Map<number, string[]>();
     steps.forEach((s, i) => {
@@ -398,6 +405,8 @@ export function renderCase(c: OracleCase, ctx: RenderContext): string[] {
           return [`  ldr x${s.rt}, ${literal(s.value)}`, `  msr ${s.name}, x${s.rt}`];
         case 'msr-imm':
           return [`  ${s.text}`];
+        case 'literal':
+          return [`  ${s.mnemonic} ${s.register}, ${s.bytes === 16 ? literal128(s.value) : literal(s.value)}`];
         case 'dc-zva':
           return [`  ldr x${s.rt}, ${literal(ctx.dataAddress + BigInt(s.offset))}`, `  dc zva, x${s.rt}`];
         case 'branch': {
@@ -415,7 +424,7 @@ export function renderCase(c: OracleCase, ctx: RenderContext): string[] {
     segment(c.second, 'b');
   }
   lines.push(c.end.kind === 'report' ? '  b report' : `  ${c.end.kind} #${c.end.imm}`);
-  if (literals.length > 0) lines.push('  .align 3', `${prefix}_lit: .quad ${literals.map((v) => `0x${v.toString(16)}`).join(', ')}`);
+  if (literals.length > 0) lines.push('  .align 4', `${prefix}_lit: .quad ${literals.map((v) => `0x${v.toString(16)}`).join(', ')}`);
   return lines;
 }
 

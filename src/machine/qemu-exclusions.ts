@@ -59,7 +59,7 @@ export const QEMU_EXCLUSIONS: readonly QemuExclusion[] = [
     what: 'unaligned data accesses',
     source: 'qemu',
     reason:
-      'With the MMU off, data accesses are Device-nGnRnE and an unaligned one must take an alignment fault; QEMU 7.2 performs the access. Every generated access is aligned to its element size.',
+      "With the MMU off, data accesses are Device-nGnRnE and an unaligned one must take an alignment fault; QEMU 7.2 performs the access. Every generated access (literal loads included: they read the case's aligned pool) is aligned to its element size.",
   },
   {
     kind: 'not-generated',
