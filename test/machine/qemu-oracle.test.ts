@@ -28,7 +28,7 @@ function sampleCase(seed: number): OracleCase {
 }
 
 describe('QEMU oracle plumbing', () => {
-  it('renders every case with its entry label and aims every load/store at its own data area', () => {
+  it('renders every case with its entry label and an end that returns to the runner', () => {
     for (const c of fc.sample(arbitraryCase, { seed: 7, numRuns: 50 })) {
       const lines = renderCase(c, { prefix: 'c0', dataAddress: dataAddress(0) });
       expect(lines[0]).toBe('c0:');
