@@ -12,7 +12,7 @@ import type { Instruction, Program, ProgramSymbol, Relocation, RelocationType, S
 import type { AsmContext, EncodedInstruction, ExprValue } from '../a64/context.ts';
 import { ExprError, ExpressionCache, evaluateNode, describe, shapeOf, type ExprEnv, type Shape, type ShapeEnv, type Value } from './expr.ts';
 import { decodeStringBody, isSymbolName, lexLine, parseStatement, scrub, skipString, splitTopLevel, unquote, type SourceStatement, type StatementParts } from './lexer.ts';
-import { MacroError, bindArguments, compileTemplate, expandTemplate, parseMacroHeader, readArgument, type MacroDefinition } from './macros.ts';
+import { MacroError, bindArguments, compileTemplate, expandTemplate, parseMacroHeader, readArgument, type MacroDefinition, type Template } from './macros.ts';
 import { SectionBuilder, SectionLimitError, type LiteralEntry } from './sections.ts';
 
 /** A line after the C preprocessor, with where it came from. */
@@ -111,6 +111,11 @@ function relexInto(out: SourceStatement[], text: string, origin: Origin): void {
 }
 
 const NO_VALUES: ReadonlyMap<string, string> = new Map();
+
+function compileBody(macro: MacroDefinition): Template[] {
+  const names = new Set(macro.parameters.map((p) => p.name));
+  return macro.body.map((line) => compileTemplate(line.text, names, true));
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -489,7 +494,8 @@ export class Assembler {
     return new StatementEnv(this, seq, section, offset, horizon, origin);
   }
 
-  private readonly evaluating = new Set<string>();
+  /** Assignments being evaluated: one met again is defined in terms of itself. */
+  private readonly evaluating = new Set<Assignment>();
 
   /** @internal The value of `name` as a statement at `seq` sees it (see StatementEnv). */
   lookup(name: string, seq: number, horizon: number): Value | undefined {
@@ -506,23 +512,24 @@ export class Assembler {
     const def = rec === undefined ? undefined : this.assignmentAt(rec, seq, horizon);
     if (def === undefined) return this.sectionSymbol(name);
     if (def.value !== undefined) return def.value;
-    if (this.evaluating.has(name)) throw new ExprError('HL0304', `symbol '${name}' is defined in terms of itself`);
-    this.evaluating.add(name);
+    if (this.evaluating.has(def)) throw new ExprError('HL0304', `symbol '${name}' is defined in terms of itself`);
+    this.evaluating.add(def);
     try {
       return evaluateNode(this.expressions.parse(def.expression), this.env(def.seq, def.section, def.offset, horizon, def.origin));
     } finally {
-      this.evaluating.delete(name);
+      this.evaluating.delete(def);
     }
   }
 
   /**
-   * The assignment a use at `seq` sees: the last one made before it; for a use before every
-   * assignment, the first one, once it has been made (by `horizon`). GNU as gives a symbol that was
-   * already used a fresh identity when `.set` redefines it, so earlier uses keep the first value.
+   * The assignment a use at `seq` sees: the last one made before that statement (`.set x, x + 1`
+   * reads the previous x); for a use before every assignment, the first one, once it has been made
+   * (by `horizon`). GNU as gives a symbol that was already used a fresh identity when `.set`
+   * redefines it, so earlier uses keep the first value.
    */
   private assignmentAt(rec: SymbolRecord, seq: number, horizon: number): Assignment | undefined {
     const defs = rec.assignments;
-    for (let i = defs.length - 1; i >= 0; i--) if (defs[i]!.seq <= seq) return defs[i];
+    for (let i = defs.length - 1; i >= 0; i--) if (defs[i]!.seq < seq) return defs[i];
     const first = defs[0];
     return first !== undefined && first.seq <= horizon ? first : undefined;
   }
@@ -566,7 +573,7 @@ export class Assembler {
     if (rec?.label !== undefined) return { k: 'sym', id: `${name}#0`, addend: 0n, place: { section: rec.label.section, offset: BigInt(rec.label.offset) } };
     const defs = rec?.assignments ?? [];
     let index = -1;
-    for (let i = defs.length - 1; i >= 0 && index < 0; i--) if (defs[i]!.seq <= seq) index = i;
+    for (let i = defs.length - 1; i >= 0 && index < 0; i--) if (defs[i]!.seq < seq) index = i;
     const value = index >= 0 ? defs[index]!.value : undefined;
     if (value?.kind === 'abs') return { k: 'const', value: value.value, unsigned: true };
     const place = value?.kind === 'rel' && value.section !== undefined ? { section: value.section, offset: value.base + value.addend } : undefined;
@@ -659,8 +666,7 @@ export class Assembler {
     }
     const counter = this.macroCounter++;
     const stack = [{ macro: macro.name, at: stmt.origin.location }, ...stmt.origin.stack];
-    const names = new Set(macro.parameters.map((p) => p.name));
-    const templates = (macro.templates ??= macro.body.map((line) => compileTemplate(line.text, names, true)));
+    const templates = (macro.templates ??= compileBody(macro));
     const expanded: SourceStatement[] = [];
     for (let i = 0; i < templates.length; i++) {
       relexInto(expanded, expandTemplate(templates[i]!, values, counter), { location: macro.body[i]!.origin.location, stack });
@@ -900,11 +906,11 @@ export class Assembler {
       if (d?.code !== 'HL0305') throw e;
       // "must be absolute" because a symbol is undefined: say that (GNU as: "undefined symbol ... used
       // as an immediate value").
-      if (ctx.undefinedSymbols.size > 0) {
+      if (ctx.undefinedSymbols !== undefined) {
         const names = [...ctx.undefinedSymbols].map((n) => `'${n}'`).join(', ');
         throw new AsmError(diagnostic('HL0301', `undefined symbol ${names} used where a number is needed (${d.message})`, d.origin));
       }
-      if (ctx.placedSymbols.size === 0) throw e;
+      if (ctx.placedSymbols === undefined) throw e;
       encoded = this.encodeWithFixupValues(item, env, ctx.placedSymbols);
     }
     const word = encoded.word >>> 0;
@@ -1257,9 +1263,10 @@ function toExprValue(v: Value, text: string): ExprValue {
 
 /** What the instruction encoder sees of one statement; it records the symbols the operands named. */
 class InstructionContext implements AsmContext {
-  readonly undefinedSymbols = new Set<string>();
-  /** Defined symbols whose value was relative (a place, not a number). */
-  readonly placedSymbols = new Set<string>();
+  /** Operands that named an undefined symbol (made on first use: most instructions have none). */
+  undefinedSymbols: Set<string> | undefined;
+  /** Operands whose value was a defined place, not a number. */
+  placedSymbols: Set<string> | undefined;
   readonly section: string;
   readonly offset: number;
   readonly origin: Origin;
@@ -1286,9 +1293,9 @@ class InstructionContext implements AsmContext {
     }
     const value = toExprValue(v, text);
     if (value.kind === 'absolute') return value;
-    if (value.section === undefined) this.undefinedSymbols.add(value.symbol);
+    if (value.section === undefined) (this.undefinedSymbols ??= new Set()).add(value.symbol);
     else if (this.fixupValues) return { kind: 'absolute', value: value.offset };
-    else this.placedSymbols.add(text);
+    else (this.placedSymbols ??= new Set()).add(text);
     return value;
   }
 

@@ -94,6 +94,11 @@ describe('symbols assigned from symbols defined further down', () => {
     expect(hex(p, '.data')).toBe('0509');
   });
 
+  it('.set x, x + 1 over a deferred x reads the previous x (GNU as: 2); a first .set of x from x is a loop', () => {
+    expect(hex(asm('.set x, LATER\n.set x, x + 1\n.equ LATER, 1\n.data\n.quad x'), '.data')).toBe('0200000000000000');
+    expect(codes('.set x, x + 1\n.data\n.quad x')).toEqual(['HL0304@3', 'HL0304@1']);
+  });
+
   it('an assignment that is never a number by the end is an error even if unused; symbol + constant is not', () => {
     expect(codes('.equ X, UNDEFINED * 2\nnop')).toEqual(['HL0301@1']);
     expect(codes('.equ X, UNDEFINED + 2\nnop')).toEqual([]);
