@@ -5,7 +5,8 @@
 // (every A64 instruction is 4 bytes and no directive's size depends on a later symbol) and reserves
 // the bytes of every instruction and data value. Pass 2 encodes instructions and evaluates data with
 // every symbol known. A symbol that `.set` redefines is looked up as it was at the statement that
-// uses it (statement numbers), and as finally defined for a forward reference, as GNU as does.
+// uses it (statement numbers), and as first assigned for a forward reference, as GNU as does; an
+// assignment over symbols defined further down (`.equ D, LATER * 2`) is evaluated when used.
 
 import { AsmError, diagnostic, type Diagnostic, type DiagnosticCode, type Origin } from './diagnostics.ts';
 import type { Instruction, Program, ProgramSymbol, Relocation, RelocationType, Section } from './program.ts';

@@ -96,6 +96,8 @@ export const DIAGNOSTIC_CODES = {
   HL0708: 'execution entered AArch32 state, which the core does not execute',
   HL0709: 'instruction without semantics in the core',
   HL0710: 'exception with no vector: the vector table entry is not in the program',
+  HL0711: 'the world switch reached __kvm_hyp_panic (an exception HYP does not expect)',
+  HL0712: 'the world switch left the variant contract (the guest or the host not reached as variants/README.md says)',
   // Layouts (src/layout): C structs declared in TypeScript, read (never run) with ts-morph
   HL0801: 'layout file is not valid TypeScript',
   HL0802: 'layout syntax the reader does not accept (it would need running code)',

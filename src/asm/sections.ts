@@ -20,7 +20,8 @@ export class SectionLimitError extends Error {
 
 export interface LiteralEntry {
   size: 4 | 8;
-  /** Equal keys share one entry (GNU as deduplicates equal constants and equal symbol+addend). */
+  /** Equal keys share one entry: GNU as shares a constant (by value and signedness) or a symbol
+   *  plus addend (by the symbol's identity), as the expression reads where the `ldr` stands. */
   key: string;
   expression: string;
   /** The statement number of the first `ldr` that asked for it (where its symbols are looked up). */
