@@ -1,0 +1,68 @@
+// The GICv2 virtual interface control block (GICH) as an MMIO device: 32-bit registers at the GICv2
+// architecture's offsets. HYP reads and writes it while switching the vgic; the scenario plays the
+// hardware (the guest's run changes VMCR, APR, the list registers and the status registers).
+
+import { MachineFault, hex64 } from '../machine/faults.ts';
+import type { AccessBytes, Device } from '../machine/memory.ts';
+
+/** Register offsets (GICv2 architecture specification, GICH register map). */
+export const GICH = {
+  HCR: 0x00,
+  VTR: 0x04,
+  VMCR: 0x08,
+  MISR: 0x10,
+  EISR0: 0x20,
+  EISR1: 0x24,
+  ELRSR0: 0x30,
+  ELRSR1: 0x34,
+  APR: 0xf0,
+  LR0: 0x100,
+} as const;
+
+/** Registers the hypervisor cannot write: VTR describes the hardware, the rest is status it computes. */
+const READ_ONLY = new Set<number>([GICH.VTR, GICH.MISR, GICH.EISR0, GICH.EISR1, GICH.ELRSR0, GICH.ELRSR1]);
+
+export class GichDevice implements Device<bigint> {
+  /** Register values by offset (32-bit). */
+  readonly registers = new Map<number, bigint>();
+
+  constructor(
+    readonly base: bigint,
+    /** Implemented list registers: GICH_VTR.ListRegs + 1. */
+    readonly nrLr: number,
+  ) {
+    this.registers.set(GICH.VTR, BigInt(nrLr - 1));
+  }
+
+  /** Whether `offset` is a register this GICH implements (LRs beyond nrLr are reserved: RAZ/WI). */
+  implements(offset: number): boolean {
+    if (offset >= GICH.LR0) return offset < GICH.LR0 + 4 * this.nrLr;
+    return (Object.values(GICH) as number[]).includes(offset);
+  }
+
+  read(offset: number, bytes: AccessBytes): bigint {
+    this.checkWord(offset, bytes, false);
+    return this.implements(offset) ? (this.registers.get(offset) ?? 0n) : 0n;
+  }
+
+  write(offset: number, bytes: AccessBytes, value: bigint): void {
+    this.checkWord(offset, bytes, true);
+    if (this.implements(offset) && !READ_ONLY.has(offset)) this.registers.set(offset, BigInt.asUintN(32, value));
+  }
+
+  /** The hardware's side: set any register (status registers included). */
+  set(offset: number, value: bigint): void {
+    this.registers.set(offset, BigInt.asUintN(32, value));
+  }
+
+  get(offset: number): bigint {
+    return this.registers.get(offset) ?? 0n;
+  }
+
+  /** GICv2 registers take aligned 32-bit accesses; anything else is an external abort. */
+  private checkWord(offset: number, bytes: AccessBytes, write: boolean): void {
+    if (bytes === 4 && offset % 4 === 0) return;
+    const address = this.base + BigInt(offset);
+    throw new MachineFault('unmapped', `data abort: ${bytes}-byte ${write ? 'write to' : 'read from'} GICH at ${hex64(address)} (GICH takes aligned 32-bit accesses)`, { address, bytes, write });
+  }
+}
