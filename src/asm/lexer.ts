@@ -195,11 +195,6 @@ export interface StatementParts {
   alias?: { name: string; register: string };
 }
 
-function readName(text: string, i: number): number {
-  while (i < text.length && nameClass(text.charCodeAt(i)) > 0) i++;
-  return i;
-}
-
 function skipBlanks(text: string, i: number): number {
   while (text[i] === ' ' || text[i] === '\t') i++;
   return i;
@@ -208,17 +203,20 @@ function skipBlanks(text: string, i: number): number {
 /** Splits a statement into labels (`a: b: 1:`), the first word and the operand text. */
 export function parseStatement(text: string): StatementParts {
   const labels: { name: string; col: number }[] = [];
-  let i = skipBlanks(text, 0);
+  // Sticky regular expressions: native scanning is fast even before the JIT has warmed up.
+  LEADING_BLANKS.lastIndex = 0;
+  LEADING_BLANKS.test(text);
+  let i = LEADING_BLANKS.lastIndex;
   for (;;) {
-    const end = readName(text, i);
-    if (end > i && text[end] === ':') {
-      labels.push({ name: text.slice(i, end), col: i });
-      i = skipBlanks(text, end + 1);
-      continue;
-    }
-    break;
+    LABEL.lastIndex = i;
+    const m = LABEL.exec(text);
+    if (m === null) break;
+    labels.push({ name: m[1]!, col: i });
+    i = LABEL.lastIndex;
   }
-  const wordEnd = readName(text, i);
+  NAME.lastIndex = i;
+  NAME.test(text);
+  const wordEnd = NAME.lastIndex;
   const word = text.slice(i, wordEnd);
   const afterWord = skipBlanks(text, wordEnd);
   if (word !== '' && nameClass(word.charCodeAt(0)) === 1 && text[afterWord] === '=' && text[afterWord + 1] !== '=') {
@@ -229,10 +227,17 @@ export function parseStatement(text: string): StatementParts {
   }
   // A mnemonic runs to the first blank (`b.eq`, `.section`); an unexpected character stays in it
   // so that the caller reports the whole thing.
-  let end = wordEnd;
-  while (end < text.length && text.charCodeAt(end) !== 32 && text.charCodeAt(end) !== 9) end++;
+  NON_BLANKS.lastIndex = wordEnd;
+  NON_BLANKS.test(text);
+  const end = NON_BLANKS.lastIndex;
   return { labels, word: end === wordEnd ? word : text.slice(i, end), operands: end >= text.length ? '' : text.slice(end).trim() };
 }
+
+const LEADING_BLANKS = /[ \t]*/y;
+/** `name:` and the blanks after it (no blank before the colon). */
+const LABEL = /([A-Za-z0-9_.$\u0080-\uffff]+):[ \t]*/y;
+const NAME = /[A-Za-z0-9_.$\u0080-\uffff]*/y;
+const NON_BLANKS = /[^ \t]*/y;
 
 /**
  * Splits directive operands at top-level commas; strings, character constants and brackets stay
