@@ -4,6 +4,7 @@
 import yargs from 'yargs';
 import { asmCommand } from './commands/asm.ts';
 import { execCommand } from './commands/exec.ts';
+import { runCommand } from './commands/run.ts';
 import { EXIT, processIO, type CliIO } from './io.ts';
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -14,6 +15,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .usage('$0 <command> [options]\n\nA lab for reviewing refactorings of AArch64 assembly.')
     .command(asmCommand(io, (code) => (status = code)))
     .command(execCommand(io, (code) => (status = code)))
+    .command(runCommand(io, (code) => (status = code)))
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()
