@@ -48,8 +48,8 @@ export function runCommand(io: CliIO, setStatus: (status: number) => void): Comm
         }),
     handler: (args) => {
       // yargs may still call the handler after a failed check or choice: main reports the usage error.
-      const dir = resolveVariantDir(args.variant);
-      if (usageProblem(args) !== undefined || dir === undefined) return;
+      const dir = usageProblem(args) === undefined ? resolveVariantDir(args.variant) : undefined;
+      if (dir === undefined) return;
       setStatus(
         reportFailure(io, () => {
           const variant = loadVariant(dir);
@@ -80,7 +80,7 @@ function usageProblem(argv: { variant?: unknown; seed?: unknown; exit?: unknown;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) return `--max-steps must be a positive integer, not ${String(n)}`;
   if (argv.exit !== undefined && !(EXIT_KINDS as readonly unknown[]).includes(argv.exit)) return `--exit must be one of ${EXIT_KINDS.join(', ')}`;
   if (argv.guest !== undefined && !(GUEST_WIDTHS as readonly unknown[]).includes(argv.guest)) return `--guest must be one of ${GUEST_WIDTHS.join(', ')}`;
-  if (resolveVariantDir(String(argv.variant)) === undefined) {
+  if (typeof argv.variant !== 'string' || resolveVariantDir(argv.variant) === undefined) {
     return `no variant '${String(argv.variant)}': name one of ${listVariants().join(', ') || '(none found)'} or a folder holding hyp.S and layout.ts`;
   }
   return undefined;
