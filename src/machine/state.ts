@@ -366,7 +366,8 @@ export class State<V> {
     return this.given[sysregIndex(r)] === 1;
   }
 
-  private touch(i: number): void {
+  /** Adds register i to `touched` (what MRS/MSR do besides the access). */
+  touchAt(i: number): void {
     if (this.seen[i] === 0) {
       this.seen[i] = 1;
       this.touched.add(SYSTEM_REGISTERS[i]!);
@@ -385,7 +386,7 @@ export class State<V> {
   readSysregAt(i: number): V {
     const el = this.pstate.EL;
     if (READABLE[i * 4 + el] === 0) throw undefinedInstruction(`mrs ${SYSTEM_REGISTERS[i]!.name} at EL${el}`);
-    this.touch(i);
+    this.touchAt(i);
     const special = SPECIAL[i]! as Special;
     return special === Special.None ? this.storedAt(i) : this.readSpecial(special, i, el);
   }
@@ -423,7 +424,7 @@ export class State<V> {
   writeSysregAt(i: number, value: V): void {
     const el = this.pstate.EL;
     if (WRITABLE[i * 4 + el] === 0) throw undefinedInstruction(`msr ${SYSTEM_REGISTERS[i]!.name} at EL${el}`);
-    this.touch(i);
+    this.touchAt(i);
     const special = SPECIAL[i]! as Special;
     if (special === Special.None) return this.storeAt(i, value);
     const D = this.dom;

@@ -1,17 +1,23 @@
 // The concrete core's fast paths must not change what it computes: the memory's last-region shortcut
 // against a byte-array model, the unboxed register file against clone and by-name access, the cached
-// SP alignment check against SCTLR writes and EL changes, and the step-limit history ring.
+// SP alignment check against SCTLR writes and EL changes, the step-limit history ring, and staged
+// execution against the interpreter.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { concreteDomain } from '../../src/a64/domain-concrete.ts';
 import { systemRegisterByName } from '../../src/a64/sysregs.ts';
-import { Memory, concreteRam } from '../../src/machine/memory.ts';
+import { ByteStore, Memory, concreteRam } from '../../src/machine/memory.ts';
 import type { AccessBytes } from '../../src/machine/memory.ts';
 import { MachineFault } from '../../src/machine/faults.ts';
 import { State, sysregIndex } from '../../src/machine/state.ts';
-import { concreteReset } from '../../src/machine/run.ts';
-import { expectFault, runSnippet, runUntilEnd } from './helpers.ts';
+import { concreteReset, run } from '../../src/machine/run.ts';
+import type { RunResult } from '../../src/machine/run.ts';
+import type { Machine } from '../../src/machine/machine.ts';
+import type { Slot } from '../../src/machine/image.ts';
+import { stageSlot, stagedTemplateCount } from '../../src/machine/stage.ts';
+import { arbitraryInstruction } from '../../src/a64/generate.ts';
+import { BASE, expectFault, machineFor, prepare, runSnippet, runUntilEnd } from './helpers.ts';
 
 const D = concreteDomain;
 
@@ -156,5 +162,67 @@ describe('the step-limit history ring', () => {
       // Steps 0..19 run add, add, b, add, ...: the last one (step 19) is the second add.
       expect(lines[history - 1]).toMatch(/add x1, x1, #1/);
     }
+  });
+});
+
+describe('staged execution (src/machine/stage.ts)', () => {
+  const families = ['data-processing', 'loads-stores', 'system-registers'];
+  const program = fc.array(arbitraryInstruction({ families }), { minLength: 1, maxLength: 12 });
+  const setup = fc.record({ el: fc.constantFrom(1 as const, 2 as const), sa: fc.boolean(), nzcv: fc.integer({ min: 0, max: 15 }), spOffset: fc.constantFrom(0n, 8n) });
+
+  /** Everything a run leaves that the lab can observe. */
+  function observe(r: RunResult<bigint>): unknown {
+    const s = r.machine.state;
+    const ram = r.machine.memory.mapped[0]!.store as ByteStore;
+    return {
+      status: r.status,
+      steps: r.steps,
+      code: r.diagnostic?.code,
+      pc: s.pc,
+      x: Array.from({ length: 31 }, (_, n) => s.X(n)),
+      sp: [0, 1, 2].map((el) => s.SPOf(el)),
+      v: Array.from({ length: 32 }, (_, n) => s.Vreg(n)),
+      flags: [s.NZCV(), s.DAIF()],
+      pstate: { ...s.pstate },
+      sysregs: [...s.touched].map((reg) => [reg.name, s.stored(reg)]),
+      ram: Buffer.from(ram.bytes).toString('base64'),
+      events: r.machine.events.map((e) => e.name),
+    };
+  }
+
+  it('leaves exactly the state the interpreter leaves, on random programs run three times (law)', () => {
+    fc.assert(
+      fc.property(program, setup, (insns, { el, sa, nzcv, spOffset }) => {
+        const body = insns.map((g) => `.inst 0x${g.word.toString(16).padStart(8, '0')}`).join('\n');
+        const image = prepare(body);
+        const end = image.symbols.get('_end')!;
+        const start = (): Machine<bigint> =>
+          machineFor(image, {
+            el,
+            nzcv,
+            sp: BASE + 0x8_0000n + spOffset,
+            x: Object.fromEntries(Array.from({ length: 31 }, (_, n) => [n, BASE + 0x4_0000n + BigInt(n) * 0x100n])),
+            sysregs: { sctlr_el1: sa ? 8n : 0n, sctlr_el2: sa ? 8n : 0n, hcr_el2: 1n << 31n },
+          });
+        const options = { maxSteps: 100, stopBefore: (_m: Machine<bigint>, slot: Slot<bigint>) => slot.address === end };
+        const expected = observe(run(image, start(), { ...options, stageAfter: Infinity }));
+        // Staged at the first run, run staged (where it could be) at the second and third.
+        for (let k = 0; k < 3; k++) expect(observe(run(image, start(), { ...options, stageAfter: 0 }))).toEqual(expected);
+      }),
+      { seed: 11, numRuns: 250 },
+    );
+  });
+
+  it('stages the benchmark kinds of instruction, and instructions of one shape share one function', () => {
+    const body = ['stp x3, x4, [sp, #-16]!', 'ldp x5, x6, [sp], #16', 'add x7, x7, #1', 'add x8, x9, #2', 'orr x3, x4, x5, lsl #3', 'mrs x3, tpidr_el1', 'msr tpidr_el1, x4'];
+    const image = prepare(body.join('\n'));
+    const end = image.symbols.get('_end')!;
+    const before = stagedTemplateCount();
+    for (let k = 0; k < 2; k++) run(image, machineFor(image, { sp: BASE + 0x8_0000n }), { stageAfter: 0, stopBefore: (_m, slot) => slot.address === end });
+    const m = machineFor(image, { sp: BASE + 0x8_0000n });
+    m.state.pc = Number(image.symbols.get('_start')!);
+    const staged = image.slots.slice(0, body.length).map((slot) => stageSlot(slot!, m));
+    expect(staged.every((f) => f !== undefined)).toBe(true);
+    expect(stagedTemplateCount() - before).toBeLessThanOrEqual(body.length - 1); // the two adds share one
   });
 });

@@ -1,0 +1,323 @@
+// Staged execution of the concrete core: an instruction that runs often is traced once through its
+// semantics on a machine whose value domain writes JavaScript (the staging domain), and the trace
+// becomes one flat function over the real state. The semantics stay written once: the trace compiles
+// the instruction's own semantics function (with its trap checks) for the staging domain, and every
+// value operation in the staged code is a call of the concrete domain's own operation, which V8
+// inlines (so 64-bit values stay unboxed between the register file and memory).
+//
+// While tracing, each value is a pair: the code that computes it at run time and its value now (the
+// trace runs just before the real step, on the real state). Where the semantics branch on a value
+// (`decide`), the staged code guards that the value is the same as when traced and otherwise runs the
+// interpreter's closure ("slow"); guards are allowed only before the first side effect, so a failed
+// guard leaves nothing half done. Anything the trace cannot express (a branch to a register value,
+// an exception, a PSTATE change, a device access, a fault) leaves the instruction to the interpreter.
+//
+// Staged code is a template: every number in it (register numbers, immediates, addresses, guard
+// values) is a parameter, so all instructions of one shape (`add xd, xn, #imm`) share one function
+// that V8 optimises once, as it does for the interpreter's closures.
+
+import type { Domain, Width } from '../a64/domain.ts';
+import { concreteDomain } from '../a64/domain-concrete.ts';
+import type { Exec } from '../a64/semantics/types.ts';
+import { compileInstruction } from '../a64/semantics/index.ts';
+import { decode } from '../a64/decode.ts';
+import { SYSTEM_REGISTERS } from '../a64/sysregs.ts';
+import type { SystemRegister } from '../a64/sysregs.ts';
+import type { AccessBytes, Memory } from './memory.ts';
+import { Machine } from './machine.ts';
+import type { EventKind } from './machine.ts';
+import { State, sysregIndex } from './state.ts';
+import type { StateInit } from './state.ts';
+import type { Slot } from './image.ts';
+
+/** A value under staging: its value now, and the expression that computes it at run time (none for a constant). */
+interface Staged {
+  readonly value: bigint;
+  /** Undefined for a constant, whose code is a template parameter. */
+  readonly code: string | undefined;
+}
+
+class NotStageable extends Error {}
+
+const CD = concreteDomain;
+
+function constant(value: bigint): Staged {
+  return { value, code: undefined };
+}
+
+/** A bigint where a staged value is expected (a constant the caller made): a constant. */
+function staged(v: Staged | bigint): Staged {
+  return typeof v === 'bigint' ? constant(v) : v;
+}
+
+/** The statements of the function being staged, in the order the semantics performed them. */
+class Trace {
+  readonly lines: string[] = [];
+  /** Locals read at entry (`const e0 = x[k3];`), in order of first use. */
+  readonly prologue: string[] = [];
+  /** The template's parameters: k0, k1, ... */
+  readonly parameters: (bigint | number | string)[] = [];
+  private temps = 0;
+  private effects = false;
+  /** A value handed out by `concrete` (an address) that the next memory access must consume. */
+  pending: Staged | undefined;
+
+  /** A number (or string) as a template parameter. */
+  k(value: bigint | number | string): string {
+    this.parameters.push(value);
+    return `k${this.parameters.length - 1}`;
+  }
+
+  /** The code of a value: its expression, or a parameter holding the constant. */
+  code(v: Staged | bigint | number): string {
+    if (typeof v === 'number') return this.k(v);
+    const s = staged(v);
+    return s.code ?? this.k(s.value);
+  }
+
+  bind(code: string, value: bigint): Staged {
+    const name = `t${this.temps++}`;
+    this.lines.push(`const ${name} = ${code};`);
+    return { code: name, value };
+  }
+
+  effect(line: string): void {
+    this.lines.push(line);
+    this.effects = true;
+  }
+
+  /** Continue only when `condition` (JavaScript) holds at run time; else the interpreter runs the step. */
+  guard(condition: string): void {
+    if (this.effects) throw new NotStageable('a decision after a side effect');
+    this.lines.push(`if (!(${condition})) return slow(m);`);
+  }
+
+  /** A value read from the state at entry, where `source(trace)` gives the expression it lives at. */
+  entry(source: (t: Trace) => string, value: bigint): Staged {
+    let local: string | undefined;
+    const t = this;
+    return {
+      value,
+      get code() {
+        if (local === undefined) {
+          local = `e${t.prologue.length}`;
+          t.prologue.push(`const ${local} = ${source(t)};`);
+        }
+        return local;
+      },
+    };
+  }
+}
+
+type Operand = Staged | bigint | number;
+
+/** Operations whose second argument is a shift amount. */
+const SHIFTS = new Set<string>(['shl', 'lshr', 'ashr', 'ror']);
+
+/**
+ * The staging domain: each operation computes its value now and emits a call of the concrete operation
+ * into the current trace. One domain serves every trace, so that what the state caches per domain (its
+ * RES0/RES1 masks) is made once.
+ */
+function stagingDomain(current: () => Trace): Domain<Staged> {
+  const op = (name: keyof Domain<bigint>, operands: Operand[]): Staged => {
+    const args = operands.map((a) => (typeof a === 'number' ? a : staged(a)));
+    const f = CD[name] as (...a: (bigint | number)[]) => bigint;
+    const value = f(...args.map((a) => (typeof a === 'number' ? a : a.value)));
+    if (args.every((a) => typeof a === 'number' || a.code === undefined)) return constant(value);
+    const t = current();
+    // Widths and bit positions stay literal (V8 folds the concrete operation's tests on them); a shift
+    // amount, which varies within one instruction shape, is a parameter like every constant value.
+    const code = args.map((a, i) => (typeof a !== 'number' ? t.code(a) : i === 1 && SHIFTS.has(name) ? t.k(a) : String(a)));
+    return t.bind(`CD.${name}(${code.join(', ')})`, value);
+  };
+  const D: Domain<Staged> = {
+    name: 'staging',
+    constant: (value, width) => constant(CD.constant(value, width)),
+    bit: (value) => constant(CD.bit(value)),
+    add: (a, b, w) => op('add', [a, b, w]),
+    sub: (a, b, w) => op('sub', [a, b, w]),
+    mul: (a, b, w) => op('mul', [a, b, w]),
+    neg: (a, w) => op('neg', [a, w]),
+    udiv: (a, b, w) => op('udiv', [a, b, w]),
+    sdiv: (a, b, w) => op('sdiv', [a, b, w]),
+    and: (a, b, w) => op('and', [a, b, w]),
+    or: (a, b, w) => op('or', [a, b, w]),
+    xor: (a, b, w) => op('xor', [a, b, w]),
+    not: (a, w) => op('not', [a, w]),
+    countLeadingZeros: (a, w) => op('countLeadingZeros', [a, w]),
+    shl: (a, n, w) => op('shl', [a, n, w]),
+    lshr: (a, n, w) => op('lshr', [a, n, w]),
+    ashr: (a, n, w) => op('ashr', [a, n, w]),
+    ror: (a, n, w) => op('ror', [a, n, w]),
+    shlBy: (a, b, w) => op('shlBy', [a, b, w]),
+    lshrBy: (a, b, w) => op('lshrBy', [a, b, w]),
+    ashrBy: (a, b, w) => op('ashrBy', [a, b, w]),
+    rorBy: (a, b, w) => op('rorBy', [a, b, w]),
+    zeroExtend: (a) => a,
+    signExtend: (a, from: Width, to: Width) => op('signExtend', [a, from, to]),
+    extract: (a, hi, lo) => op('extract', [a, hi, lo]),
+    concat: (hi, lo, loWidth) => op('concat', [hi, lo, loWidth]),
+    eq: (a, b, w) => op('eq', [a, b, w]),
+    ult: (a, b, w) => op('ult', [a, b, w]),
+    slt: (a, b, w) => op('slt', [a, b, w]),
+    ite: (condition, a, b, w) => {
+      const c = staged(condition);
+      return c.code === undefined ? (c.value === 1n ? a : b) : op('ite', [c, a, b, w]);
+    },
+    decide(condition) {
+      const c = staged(condition);
+      const t = current();
+      if (c.code !== undefined) t.guard(`${c.code} === ${t.k(c.value)}`);
+      return c.value === 1n;
+    },
+    concrete(value) {
+      const a = staged(value);
+      if (a.code === undefined) return a.value;
+      const t = current();
+      if (t.pending !== undefined) throw new NotStageable('two run-time addresses at once');
+      t.pending = a;
+      return a.value;
+    },
+  };
+  return D;
+}
+
+/** The code for an address the semantics passed to memory: the pending run-time value, or a constant. */
+function addressCode(t: Trace, address: bigint): string {
+  const pending = t.pending;
+  t.pending = undefined;
+  if (pending === undefined) return t.k(address);
+  if (pending.value !== address) throw new NotStageable('an address that is not the one made concrete');
+  return t.code(pending);
+}
+
+/** Memory under staging: accesses to RAM become calls of the real memory; anything else is not staged. */
+function stagingMemory(t: Trace, real: Memory<bigint>): Memory<Staged> {
+  const ram = (address: bigint, bytes: number, write: boolean): void => {
+    const r = real.regionAt(address, bytes);
+    if (r === undefined || r.kind === 'device' || (write && r.kind === 'rom')) throw new NotStageable('not an access to RAM');
+  };
+  const memory = {
+    observer: undefined,
+    load(address: bigint, bytes: AccessBytes): Staged {
+      ram(address, bytes, false);
+      return t.bind(`mem.load(${addressCode(t, address)}, ${bytes})`, real.load(address, bytes));
+    },
+    store(address: bigint, bytes: AccessBytes, value: Staged): void {
+      ram(address, bytes, true);
+      t.effect(`mem.store(${addressCode(t, address)}, ${bytes}, ${t.code(value)});`);
+    },
+  };
+  return memory as unknown as Memory<Staged>;
+}
+
+const SYSREG_BY_NAME = new Map<string, number>(SYSTEM_REGISTERS.map((r, i) => [r.name, i]));
+const FLAGS = ['N', 'Z', 'C', 'V', 'D', 'A', 'I', 'F'] as const;
+
+/** The state under staging: starts from the real state's values, each read at entry from where it lives. */
+function stagingState(t: Trace, D: Domain<Staged>, real: State<bigint>): State<Staged> {
+  const init: StateInit<Staged> = {
+    gpr: (n) => t.entry((tr) => `x[${tr.k(n)}]`, real.X(n)),
+    sp: (el) => t.entry((tr) => `sps[${tr.k(el)}]`, real.SPOf(el)),
+    vreg: (n) => t.entry((tr) => `st.Vreg(${tr.k(n)})`, real.Vreg(n)),
+    nzcv: () => constant(0n),
+    // A register's stored value, read (and lazily reset) through the real state at that point.
+    sysreg: (r: SystemRegister) => t.bind(`st.storedAt(${t.k(sysregIndex(r))})`, real.storedAt(sysregIndex(r))),
+  };
+  const s = new State<Staged>(D, init);
+  for (const f of FLAGS) s[f] = t.entry(() => `st.${f}`, real[f]);
+  Object.assign(s.pstate, real.pstate);
+  s.pc = real.pc;
+  // The alignment check is decided per EL from SCTLR: stage it as a guard on the real state's cached answer.
+  const enabled = real.SPAlignmentCheckEnabled();
+  s.SPAlignmentCheckEnabled = () => {
+    t.guard(`st.SPAlignmentCheckEnabled() === ${enabled}`);
+    return enabled;
+  };
+  const flags = (names: readonly (typeof FLAGS)[number][]) => names.map((f) => `st.${f} = ${t.code(s[f])};`).join(' ');
+  s.observer = {
+    wrote(where, value) {
+      const x = /^x(\d+)$/.exec(where);
+      if (x !== null) return t.effect(`x[${t.k(Number(x[1]))}] = ${t.code(value)};`);
+      const sp = /^sp_el(\d)$/.exec(where);
+      if (sp !== null) return t.effect(`sps[${t.k(Number(sp[1]))}] = ${t.code(value)};`);
+      const q = /^q(\d+)$/.exec(where);
+      if (q !== null) return t.effect(`st.setVreg(${t.k(Number(q[1]))}, ${t.code(value)});`);
+      if (where === 'nzcv') return t.effect(flags(['N', 'Z', 'C', 'V']));
+      if (where === 'daif') return t.effect(flags(['D', 'A', 'I', 'F']));
+      const i = SYSREG_BY_NAME.get(where);
+      if (i !== undefined) return t.effect(`st.storeAt(${t.k(i)}, ${t.code(value)});`);
+      throw new NotStageable(`a write to ${where}`);
+    },
+  };
+  return s;
+}
+
+let tracing: Trace | undefined;
+const STAGING = stagingDomain(() => {
+  if (tracing === undefined) throw new NotStageable('no trace in progress');
+  return tracing;
+});
+
+/** Makes a staged function from its template parameters, the concrete domain and the interpreter's closure. */
+type Template = (CD: Domain<bigint>, slow: Exec<bigint>, k: readonly (bigint | number | string)[]) => Exec<bigint>;
+
+/** Compiled templates by their text: instructions of one shape share one function. */
+const TEMPLATES = new Map<string, Template>();
+
+function template(parameters: number, body: string): Template {
+  const key = `${parameters}\n${body}`;
+  let made = TEMPLATES.get(key);
+  if (made === undefined) {
+    const names = Array.from({ length: parameters }, (_, i) => `k${i} = k[${i}]`);
+    const bind = names.length > 0 ? `const ${names.join(', ')};\n` : '';
+    made = new Function('CD', 'slow', 'k', `${bind}return function staged(m) {\n${body}\n};`) as Template;
+    TEMPLATES.set(key, made);
+  }
+  return made;
+}
+
+/**
+ * Traces `slot` on `machine`'s current state (which it leaves unchanged) and returns the staged
+ * function, or undefined when the instruction is left to the interpreter.
+ */
+export function stageSlot(slot: Slot<bigint>, machine: Machine<bigint>): Exec<bigint> | undefined {
+  const real = machine.state;
+  const t = new Trace();
+  tracing = t;
+  const D = STAGING;
+  const before = { ...real.pstate };
+  // The entry guard's parameters come first, so that every template starts alike.
+  const guard = `if (st.pstate.EL !== ${t.k(before.EL)} || st.pstate.SP !== ${t.k(before.SP)} || st.observer !== undefined || mem.observer !== undefined) return slow(m);`;
+  const s = stagingState(t, D, real);
+  const m = new Machine<Staged>(D, s, stagingMemory(t, machine.memory));
+  m.recordEvents = machine.recordEvents;
+  m.interruptLines = machine.interruptLines;
+  m.interruptPulses = machine.interruptPulses;
+  m.record = (kind: EventKind, name: string, pc: bigint) => t.effect(`m.record(${t.k(kind)}, ${t.k(name)}, ${t.k(pc)});`);
+  try {
+    const decoded = decode(slot.word);
+    const exec = decoded === undefined ? undefined : compileInstruction(decoded, { dom: D, address: slot.address });
+    if (exec === undefined) return undefined;
+    exec(m);
+  } catch {
+    return undefined; // a fault, or something the trace cannot express: the interpreter runs it
+  } finally {
+    tracing = undefined;
+  }
+  const after = s.pstate;
+  if (after.EL !== before.EL || after.SP !== before.SP || after.nRW !== before.nRW || after.IL !== before.IL) return undefined;
+  if (t.pending !== undefined || m.exit !== undefined || m.output !== '' || m.interruptLines !== machine.interruptLines) return undefined;
+  if (m.interruptPulses !== machine.interruptPulses) return undefined;
+  if (s.pc !== real.pc) t.effect(`st.pc = ${t.k(s.pc)};`);
+  // Registers read or written through MRS/MSR are reported as touched, as the interpreter does.
+  for (const r of s.touched) t.effect(`st.touchAt(${t.k(sysregIndex(r))});`);
+  const body = ['const st = m.state, mem = m.memory, x = st.x, sps = st.sps;', guard, ...t.prologue, ...t.lines].join('\n');
+  return template(t.parameters.length, body)(CD, slot.exec, t.parameters);
+}
+
+/** How many distinct staged shapes exist (for tests and the benchmark). */
+export function stagedTemplateCount(): number {
+  return TEMPLATES.size;
+}
