@@ -3,7 +3,9 @@
 // (`vcpu.regs[4]`, `vcpu.sys_regs[TTBR0_EL1]`, `vcpu.fault.esr_el2`) and the path it has in
 // `struct kvm_vcpu`. Reading and writing go through StructView: never a hard-coded offset.
 
+import { fail, originOf } from '../asm/diagnostics.ts';
 import type { Layout } from '../layout/layout.ts';
+import type { AccessBytes } from '../machine/memory.ts';
 import { StructView } from '../layout/struct-view.ts';
 import type { MemoryAccessor } from '../layout/struct-view.ts';
 import { AARCH32_SPSRS, SYSREG_SLOTS } from './registers.ts';
@@ -69,35 +71,62 @@ export function contextValues(g: GuestContext): Record<string, bigint> {
   return out;
 }
 
+/** A field resolved through the layout once: offset and size in `struct kvm_vcpu`. */
+interface ResolvedField extends VcpuField {
+  offset: bigint;
+  bytes: AccessBytes;
+}
+
+const resolved = new WeakMap<Layout, ResolvedField[]>();
+
+/** The contract fields of a layout's kvm_vcpu, located once per layout (a run touches each of them). */
+function resolveFields(layout: Layout): ResolvedField[] {
+  let fields = resolved.get(layout);
+  if (fields === undefined) {
+    fields = vcpuFields(Number(layout.value('VGIC_MAX_LRS'))).map((f) => {
+      const at = layout.locate('kvm_vcpu', f.path);
+      if (at.type.kind !== 'scalar' && at.type.kind !== 'pointer') fail('HL0811', `kvm_vcpu.${f.path} must be a scalar (variants/README.md)`, originOf(layout.file));
+      return { ...f, offset: BigInt(at.offset), bytes: at.type.size as AccessBytes };
+    });
+    resolved.set(layout, fields);
+  }
+  return fields;
+}
+
 /** The vcpu struct at `base` in `memory`, read and written by field name. */
 export class VcpuView {
   readonly view: StructView<bigint>;
-  readonly fields: VcpuField[];
-  private readonly byName: Map<string, VcpuField>;
+  readonly fields: readonly ResolvedField[];
+  private readonly byName: Map<string, ResolvedField>;
 
-  constructor(layout: Layout, memory: MemoryAccessor<bigint>, base: bigint) {
+  constructor(
+    layout: Layout,
+    private readonly memory: MemoryAccessor<bigint>,
+    private readonly base: bigint,
+  ) {
     this.view = new StructView(layout, 'kvm_vcpu', memory, base);
-    const maxLrs = Number(layout.value('VGIC_MAX_LRS'));
-    this.fields = vcpuFields(maxLrs);
+    this.fields = resolveFields(layout);
     this.byName = new Map(this.fields.map((f) => [f.name, f]));
   }
 
   write(name: string, value: bigint): void {
-    this.view.write(this.field(name).path, value);
+    const f = this.field(name);
+    this.memory.store(this.base + f.offset, f.bytes, value);
   }
 
   read(name: string): bigint {
-    return this.view.read(this.field(name).path);
+    const f = this.field(name);
+    return this.memory.load(this.base + f.offset, f.bytes);
   }
 
   /** Every field by name. */
   readAll(): Record<string, bigint> {
     const out: Record<string, bigint> = {};
-    for (const f of this.fields) out[f.name] = this.view.read(f.path);
+    for (const f of this.fields) out[f.name] = this.memory.load(this.base + f.offset, f.bytes);
     return out;
   }
 
-  private field(name: string): VcpuField {
+  private field(name: string): ResolvedField {
     const f = this.byName.get(name);
     if (f === undefined) throw new Error(`no vcpu field named ${name}`);
     return f;
