@@ -253,79 +253,80 @@
  * you are doing.
  *
  * [reconstructed] consistent-reorder: the order is now layout.ts's SysReg (grouped by function, each
- * AArch32 register beside the AArch64 ones it goes with, MPIDR_EL1 last, from index 0), and x4-x23
- * follow it: x4 = sys_regs[SCTLR_EL1] ... x22 = sys_regs[CSSELR_EL1], x23 = sys_regs[MPIDR_EL1],
- * skipping the AArch32 slots (FPEXC32_EL2, DACR32_EL2, IFSR32_EL2, DBGVCR32_EL2), which only
- * {save,restore}_guest_32bit_state touch.
+ * AArch32 register beside the AArch64 ones it goes with, MPIDR_EL1 last, from index 0). The k-th
+ * AArch64 register in that order (k = 0 ... 19) lives in x(4 + (k + 4) mod 20): SCTLR_EL1 in x8 ...
+ * TPIDR_EL0 in x23, then TPIDRRO_EL0 in x4 ... MPIDR_EL1 in x7. The rotation is there to test the
+ * claim: no system register keeps the x register or the pairing it has in original. The AArch32
+ * slots (FPEXC32_EL2, DACR32_EL2, IFSR32_EL2, DBGVCR32_EL2) sit between the AArch64 runs; only
+ * {save,restore}_guest_32bit_state touch them.
  */
 .macro dump_sysregs
-	mrs	x4,	sctlr_el1
-	mrs	x5,	actlr_el1
-	mrs	x6,	cpacr_el1
-	mrs	x7,	ttbr0_el1
-	mrs	x8,	ttbr1_el1
-	mrs	x9,	tcr_el1
-	mrs	x10,	mair_el1
-	mrs	x11,	amair_el1
-	mrs	x12,	esr_el1
-	mrs	x13,	afsr0_el1
-	mrs	x14,	afsr1_el1
-	mrs	x15,	far_el1
-	mrs	x16,	vbar_el1
-	mrs	x17,	contextidr_el1
-	mrs	x18,	tpidr_el1
-	mrs	x19,	tpidr_el0
-	mrs	x20,	tpidrro_el0
-	mrs	x21,	cntkctl_el1
-	mrs	x22,	csselr_el1
-	mrs	x23,	mpidr_el1
+	mrs	x8,	sctlr_el1
+	mrs	x9,	actlr_el1
+	mrs	x10,	cpacr_el1
+	mrs	x11,	ttbr0_el1
+	mrs	x12,	ttbr1_el1
+	mrs	x13,	tcr_el1
+	mrs	x14,	mair_el1
+	mrs	x15,	amair_el1
+	mrs	x16,	esr_el1
+	mrs	x17,	afsr0_el1
+	mrs	x18,	afsr1_el1
+	mrs	x19,	far_el1
+	mrs	x20,	vbar_el1
+	mrs	x21,	contextidr_el1
+	mrs	x22,	tpidr_el1
+	mrs	x23,	tpidr_el0
+	mrs	x4,	tpidrro_el0
+	mrs	x5,	cntkctl_el1
+	mrs	x6,	csselr_el1
+	mrs	x7,	mpidr_el1
 .endm
 
-// [reconstructed] The reverse of dump_sysregs. MPIDR_EL1 is read-only: the MPIDR slot (x23) goes to
+// [reconstructed] The reverse of dump_sysregs. MPIDR_EL1 is read-only: the MPIDR slot (x7) goes to
 // VMPIDR_EL2, which is what EL1 reads as MPIDR_EL1 (Arm ARM: MPIDR_EL1 reads at EL1 return VMPIDR_EL2).
 .macro load_sysregs
-	msr	sctlr_el1,	x4
-	msr	actlr_el1,	x5
-	msr	cpacr_el1,	x6
-	msr	ttbr0_el1,	x7
-	msr	ttbr1_el1,	x8
-	msr	tcr_el1,	x9
-	msr	mair_el1,	x10
-	msr	amair_el1,	x11
-	msr	esr_el1,	x12
-	msr	afsr0_el1,	x13
-	msr	afsr1_el1,	x14
-	msr	far_el1,	x15
-	msr	vbar_el1,	x16
-	msr	contextidr_el1,	x17
-	msr	tpidr_el1,	x18
-	msr	tpidr_el0,	x19
-	msr	tpidrro_el0,	x20
-	msr	cntkctl_el1,	x21
-	msr	csselr_el1,	x22
-	msr	vmpidr_el2,	x23
+	msr	sctlr_el1,	x8
+	msr	actlr_el1,	x9
+	msr	cpacr_el1,	x10
+	msr	ttbr0_el1,	x11
+	msr	ttbr1_el1,	x12
+	msr	tcr_el1,	x13
+	msr	mair_el1,	x14
+	msr	amair_el1,	x15
+	msr	esr_el1,	x16
+	msr	afsr0_el1,	x17
+	msr	afsr1_el1,	x18
+	msr	far_el1,	x19
+	msr	vbar_el1,	x20
+	msr	contextidr_el1,	x21
+	msr	tpidr_el1,	x22
+	msr	tpidr_el0,	x23
+	msr	tpidrro_el0,	x4
+	msr	cntkctl_el1,	x5
+	msr	csselr_el1,	x6
+	msr	vmpidr_el2,	x7
 .endm
 
 // [reconstructed] The host's system registers go on the hyp stack, above its GPRs. consistent-reorder:
-// pushed from the last pair down, so that the frame holds them in SysReg order at rising addresses.
+// the pairs pushed from the last (in SysReg order) down, so that the frame holds SCTLR_EL1 ... MPIDR_EL1
+// at rising addresses.
 .macro save_host_sysregs
 	dump_sysregs
-	push	x22, x23
-	push	x20, x21
-	push	x18, x19
-	push	x16, x17
-	push	x14, x15
-	push	x12, x13
-	push	x10, x11
-	push	x8, x9
-	push	x6, x7
-	push	x4, x5
+	push	x6, x7			// CSSELR_EL1, MPIDR_EL1
+	push	x4, x5			// TPIDRRO_EL0, CNTKCTL_EL1
+	push	x22, x23		// TPIDR_EL1, TPIDR_EL0
+	push	x20, x21		// VBAR_EL1, CONTEXTIDR_EL1
+	push	x18, x19		// AFSR1_EL1, FAR_EL1
+	push	x16, x17		// ESR_EL1, AFSR0_EL1
+	push	x14, x15		// MAIR_EL1, AMAIR_EL1
+	push	x12, x13		// TTBR1_EL1, TCR_EL1
+	push	x10, x11		// CPACR_EL1, TTBR0_EL1
+	push	x8, x9			// SCTLR_EL1, ACTLR_EL1
 .endm
 
 // [reconstructed] The reverse of save_host_sysregs.
 .macro restore_host_sysregs
-	pop	x4, x5
-	pop	x6, x7
 	pop	x8, x9
 	pop	x10, x11
 	pop	x12, x13
@@ -334,48 +335,50 @@
 	pop	x18, x19
 	pop	x20, x21
 	pop	x22, x23
+	pop	x4, x5
+	pop	x6, x7
 	load_sysregs
 .endm
 
 .macro save_guest_sysregs
 	dump_sysregs
 	// [reconstructed] consistent-reorder: one run of consecutive slots at a time (the AArch32 slots
-	// between them are left alone); MPIDR_EL1 (x23) is not written back.
+	// between them are left alone); MPIDR_EL1 (x7) is not written back.
 	add	x2, x0, #SYSREG_OFFSET(SCTLR_EL1)
-	stp	x4, x5, [x2]			// SCTLR_EL1, ACTLR_EL1
-	str	x6, [x0, #SYSREG_OFFSET(CPACR_EL1)]
+	stp	x8, x9, [x2]			// SCTLR_EL1, ACTLR_EL1
+	str	x10, [x0, #SYSREG_OFFSET(CPACR_EL1)]
 	add	x2, x0, #SYSREG_OFFSET(TTBR0_EL1)
-	stp	x7, x8, [x2]			// TTBR0_EL1, TTBR1_EL1
-	str	x9, [x0, #SYSREG_OFFSET(TCR_EL1)]
+	stp	x11, x12, [x2]			// TTBR0_EL1, TTBR1_EL1
+	str	x13, [x0, #SYSREG_OFFSET(TCR_EL1)]
 	add	x2, x0, #SYSREG_OFFSET(MAIR_EL1)
-	stp	x10, x11, [x2]			// MAIR_EL1, AMAIR_EL1
-	str	x12, [x0, #SYSREG_OFFSET(ESR_EL1)]
+	stp	x14, x15, [x2]			// MAIR_EL1, AMAIR_EL1
+	str	x16, [x0, #SYSREG_OFFSET(ESR_EL1)]
 	add	x2, x0, #SYSREG_OFFSET(AFSR0_EL1)
-	stp	x13, x14, [x2], #16		// AFSR0_EL1, AFSR1_EL1
-	stp	x15, x16, [x2], #16		// FAR_EL1, VBAR_EL1
-	stp	x17, x18, [x2], #16		// CONTEXTIDR_EL1, TPIDR_EL1
-	stp	x19, x20, [x2], #16		// TPIDR_EL0, TPIDRRO_EL0
-	stp	x21, x22, [x2]			// CNTKCTL_EL1, CSSELR_EL1
+	stp	x17, x18, [x2], #16		// AFSR0_EL1, AFSR1_EL1
+	stp	x19, x20, [x2], #16		// FAR_EL1, VBAR_EL1
+	stp	x21, x22, [x2], #16		// CONTEXTIDR_EL1, TPIDR_EL1
+	stp	x23, x4, [x2], #16		// TPIDR_EL0, TPIDRRO_EL0
+	stp	x5, x6, [x2]			// CNTKCTL_EL1, CSSELR_EL1
 .endm
 
 // [reconstructed] The guest's system registers, MPIDR_EL1 slot included (for VMPIDR_EL2), in the same runs.
 .macro restore_guest_sysregs
 	add	x2, x0, #SYSREG_OFFSET(SCTLR_EL1)
-	ldp	x4, x5, [x2]
-	ldr	x6, [x0, #SYSREG_OFFSET(CPACR_EL1)]
+	ldp	x8, x9, [x2]
+	ldr	x10, [x0, #SYSREG_OFFSET(CPACR_EL1)]
 	add	x2, x0, #SYSREG_OFFSET(TTBR0_EL1)
-	ldp	x7, x8, [x2]
-	ldr	x9, [x0, #SYSREG_OFFSET(TCR_EL1)]
+	ldp	x11, x12, [x2]
+	ldr	x13, [x0, #SYSREG_OFFSET(TCR_EL1)]
 	add	x2, x0, #SYSREG_OFFSET(MAIR_EL1)
-	ldp	x10, x11, [x2]
-	ldr	x12, [x0, #SYSREG_OFFSET(ESR_EL1)]
+	ldp	x14, x15, [x2]
+	ldr	x16, [x0, #SYSREG_OFFSET(ESR_EL1)]
 	add	x2, x0, #SYSREG_OFFSET(AFSR0_EL1)
-	ldp	x13, x14, [x2], #16
-	ldp	x15, x16, [x2], #16
 	ldp	x17, x18, [x2], #16
 	ldp	x19, x20, [x2], #16
-	ldp	x21, x22, [x2]
-	ldr	x23, [x0, #SYSREG_OFFSET(MPIDR_EL1)]
+	ldp	x21, x22, [x2], #16
+	ldp	x23, x4, [x2], #16
+	ldp	x5, x6, [x2]
+	ldr	x7, [x0, #SYSREG_OFFSET(MPIDR_EL1)]
 	load_sysregs
 .endm
 

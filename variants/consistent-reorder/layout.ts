@@ -23,7 +23,7 @@ export const KVM_SPSR_ABT = 4;
  * Sysreg indices into kvm_cpu_context.sys_regs[]. consistent-reorder: from index 0, grouped by what the
  * registers do (system control, translation, faults, vectors and thread IDs, timer, cache selection,
  * MPIDR last), each AArch32 register beside the AArch64 ones it goes with. dump_sysregs reads the
- * AArch64 ones into x4-x23 in this order (SCTLR_EL1 in x4 ... CSSELR_EL1 in x22, MPIDR_EL1 in x23).
+ * AArch64 ones into x4-x23 in this order, rotated (SCTLR_EL1 in x8 ... MPIDR_EL1 in x7; see hyp.S).
  */
 export const enum SysReg {
   SCTLR_EL1 = 0,
