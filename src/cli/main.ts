@@ -1,7 +1,7 @@
 // The `hyplab` command. Each subcommand lives in src/cli/commands/<name>.ts and returns an exit status;
 // main never calls process.exit, so tests run it in-process.
 
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { asmCommand } from './commands/asm.ts';
 import { execCommand } from './commands/exec.ts';
 import { runCommand } from './commands/run.ts';
@@ -10,12 +10,18 @@ import { EXIT, processIO, type CliIO } from './io.ts';
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   let status: number = EXIT.ok;
   let usageError: string | undefined;
+  const setStatus = (code: number) => (status = code);
+  // yargs still calls a command's handler after a failed check or choice: run it only on good usage.
+  const guarded = <T,>(command: CommandModule<object, T>): CommandModule<object, T> => ({
+    ...command,
+    handler: (args) => (usageError === undefined ? command.handler(args) : undefined),
+  });
   const parser = yargs(argv)
     .scriptName('hyplab')
     .usage('$0 <command> [options]\n\nA lab for reviewing refactorings of AArch64 assembly.')
-    .command(asmCommand(io, (code) => (status = code)))
-    .command(execCommand(io, (code) => (status = code)))
-    .command(runCommand(io, (code) => (status = code)))
+    .command(guarded(asmCommand(io, setStatus)))
+    .command(guarded(execCommand(io, setStatus)))
+    .command(guarded(runCommand(io, setStatus)))
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()

@@ -58,3 +58,15 @@ describe('hyplab asm', () => {
     expect((await runCli('asm', good, '--format', 'xml')).status).toBe(2);
   });
 });
+
+describe('usage errors', () => {
+  it('run no command: a bad choice prints nothing on stdout', async () => {
+    const file = source('quiet.S', '.text\n\tnop\n');
+    for (const command of ['asm', 'exec']) {
+      const run = await runCli(command, file, '--format', 'xml');
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/error\[HL0903\]/);
+    }
+  });
+});
