@@ -1,17 +1,17 @@
-// Assembly of one instruction statement: split the operand text, try every form of the mnemonic in
-// table order, and either return the first encoding that takes the operands or the most helpful
-// diagnostic among the forms that did not.
+// Assembly of one instruction statement: split the operand text, find the forms of the mnemonic whose
+// operand shapes fit what is written (a register where a register goes...), and return the first of
+// them, in table order, that takes the operands. Only when none does is every form tried in full, to
+// report the most helpful diagnostic among them.
 
 import type { AsmContext, EncodedInstruction } from './context.ts';
 import { AsmError, fail } from '../asm/diagnostics.ts';
 import type { Diagnostic, DiagnosticCode } from '../asm/diagnostics.ts';
 import { OperandError } from './entry.ts';
-import type { InsnEntry, OperandEnv, OperandValue } from './entry.ts';
+import type { InsnEntry, OperandEnv, OperandShape } from './entry.ts';
 import { ENTRIES_BY_MNEMONIC } from './table/index.ts';
 import { fixedFields, insertFields } from './pattern.ts';
 import type { Fields } from './pattern.ts';
 import { gprByName } from './registers.ts';
-
 /**
  * Splits operand text at top-level commas: `[x1, #16]!` and `(1 << 3)` stay whole, and so does a
  * shift or extend such as `lsl #12`. An empty operand text gives no operands.
@@ -41,8 +41,8 @@ export function splitOperands(text: string): string[] {
   return out;
 }
 
-/** How well a form fits: operands of the right shape (a register where a register goes, even if the
- *  wrong one), then fewer complaints, then a specific code over HL0502, wins. */
+/** How well a failed form fits: operands of the right shape (a register where a register goes, even
+ *  if the wrong one), then fewer complaints, then a specific code over HL0502, wins. */
 interface Attempt {
   progress: number;
   /** Complaints about a register's width or class: a form that takes the registers as written is
@@ -54,68 +54,169 @@ interface Attempt {
   diagnostic?: Diagnostic;
 }
 
-/** A form's failure: the first complaint, and how well the operands fit it (no stack: see OperandError). */
-export class FormMismatch {
-  readonly registerComplaints: number;
-  constructor(
-    readonly first: OperandError | AsmError,
-    readonly progress: number,
-    readonly all: readonly (OperandError | AsmError)[],
-  ) {
-    this.registerComplaints = all.filter((c) => c instanceof OperandError && (c.code === 'HL0513' || c.code === 'HL0508')).length;
+/** Any register name the instruction set knows, before `.req` aliases: `x0`, `wzr`, `q7`, `v3`... */
+const SIMD_NAME = /^[qdsbhv]\d+$/;
+/** The SIMD&FP transfer registers the loads and stores take (b0..q31). */
+const SIMD_VIEW = /^([bhsdq])([0-9]|[12][0-9]|3[01])$/;
+
+/**
+ * The operand environment of one statement: made once per statement, reset before each form. It
+ * remembers register names (every form asks again about the same few operands) and holds the
+ * relocation and warnings of the form being tried, so that only the chosen form's reach the context.
+ */
+class StatementOperands implements OperandEnv {
+  readonly pc: bigint;
+  relocation: OperandEnv['relocation'];
+  warnings: [DiagnosticCode, string][] | undefined;
+  private readonly names = new Map<string, string | undefined>();
+
+  constructor(readonly ctx: AsmContext) {
+    this.pc = BigInt(ctx.offset);
   }
-  get complaints(): number {
-    return this.all.length;
+
+  evaluate(text: string): ReturnType<AsmContext['evaluate']> {
+    return this.ctx.evaluate(text.trim());
+  }
+
+  registerName(text: string): string | undefined {
+    if (this.names.has(text)) return this.names.get(text);
+    const name = this.lookUpRegister(text.trim().toLowerCase());
+    this.names.set(text, name);
+    return name;
+  }
+
+  private lookUpRegister(name: string): string | undefined {
+    if (gprByName(name) !== undefined || SIMD_NAME.test(name)) return name;
+    const alias = this.ctx.registerAlias(name);
+    return alias === undefined ? undefined : alias.toLowerCase();
+  }
+
+  warn(code: DiagnosticCode, message: string): void {
+    (this.warnings ??= []).push([code, message]);
+  }
+
+  /** Before a form is tried: nothing of the previous form's attempt carries over. */
+  reset(): void {
+    this.relocation = undefined;
+    this.warnings = undefined;
+  }
+
+  /** The chosen form's result: its warnings go to the context. */
+  result(word: number): EncodedInstruction {
+    if (this.warnings !== undefined) for (const [code, message] of this.warnings) this.ctx.warn?.(code, message);
+    return this.relocation ? { word, relocation: this.relocation } : { word };
   }
 }
 
-function makeEnv(ctx: AsmContext): OperandEnv {
-  return {
-    ctx,
-    evaluate: (t) => ctx.evaluate(t.trim()),
-    registerName(t) {
-      const name = t.trim().toLowerCase();
-      if (gprByName(name) !== undefined || /^[qdsbhv]\d+$/.test(name)) return name;
-      const alias = ctx.registerAlias(name);
-      return alias === undefined ? undefined : alias.toLowerCase();
-    },
-    pc: BigInt(ctx.offset),
-  };
+/** What one written operand looks like, in the terms of OperandShape ('other' fits no shape). */
+type WrittenShape = Exclude<OperandShape, 'R'> | 'other';
+
+function writtenShape(token: string, env: StatementOperands): WrittenShape {
+  if (token.startsWith('[')) return 'address';
+  const name = env.registerName(token);
+  if (name !== undefined) {
+    const gpr = gprByName(name);
+    if (gpr !== undefined) return gpr.width === 64 ? 'X' : 'W';
+    const view = SIMD_VIEW.exec(name);
+    return view === null ? 'other' : (view[1]!.toUpperCase() as WrittenShape);
+  }
+  // As immediateText in operands.ts reads an immediate: `#` optional, not a register, not an address.
+  const body = token.startsWith('#') ? token.slice(1).trim() : token;
+  if (body === '' || body.startsWith('[') || env.registerName(body) !== undefined) return 'other';
+  return 'immediate';
+}
+
+function shapeFits(shape: OperandShape | undefined, written: WrittenShape): boolean {
+  if (shape === undefined) return true;
+  if (shape === 'R') return written === 'W' || written === 'X';
+  return shape === written;
+}
+
+/** Whether `entry` could take operands written like this (count, optional operands, shapes). */
+function couldFit(entry: InsnEntry, tokens: readonly string[], shapes: readonly WrittenShape[]): boolean {
+  const specs = entry.operands;
+  if (tokens.length > specs.length) return false;
+  for (let i = 0; i < specs.length; i++) {
+    const token = tokens[i];
+    if (token === undefined) {
+      if (!specs[i]!.optional) return false;
+    } else if (token === '' || !shapeFits(specs[i]!.shape, shapes[i]!)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Fixed fields per entry, made once (encode starts from a copy). */
+const FIXED_FIELDS = new WeakMap<InsnEntry, Fields>();
+
+function startFields(entry: InsnEntry): Fields {
+  let fixed = FIXED_FIELDS.get(entry);
+  if (fixed === undefined) {
+    fixed = fixedFields(entry.compiled);
+    FIXED_FIELDS.set(entry, fixed);
+  }
+  return { ...fixed };
+}
+
+/** The word `entry` makes of the operands, or undefined at the first thing it does not take. */
+function encodeExactly(entry: InsnEntry, tokens: readonly string[], env: StatementOperands): number | undefined {
+  const specs = entry.operands;
+  const f = startFields(entry);
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    try {
+      spec.encode(spec.parse(tokens[i], env), f, env);
+    } catch (e) {
+      if (e instanceof OperandError || e instanceof AsmError) return undefined;
+      throw e;
+    }
+  }
+  if (entry.when && !entry.when(f)) return undefined;
+  return insertFields(f, entry.compiled);
+}
+
+function isRegisterComplaint(e: OperandError | AsmError): boolean {
+  return e instanceof OperandError && (e.code === 'HL0513' || e.code === 'HL0508');
+}
+
+function attemptOf(first: OperandError | AsmError, progress: number, all: readonly (OperandError | AsmError)[]): Attempt {
+  let registerComplaints = 0;
+  for (const c of all) if (isRegisterComplaint(c)) registerComplaints++;
+  const base = { progress, registerComplaints, complaints: all.length };
+  return first instanceof OperandError
+    ? { ...base, code: first.code, message: first.message }
+    : { ...base, code: first.diagnostics[0]!.code, message: first.message, diagnostic: first.diagnostics[0]! };
 }
 
 /**
- * Encodes `tokens` with one form, or throws a FormMismatch. An operand of the right shape but a bad
- * value (out of range, wrong width, xzr for sp) is a complaint, and the remaining operands are still
- * checked for shape, so that the form the writer meant is the one whose complaint is reported.
+ * Encodes the operands with one form, or says how well they fit it. An operand of the right shape but
+ * a bad value (out of range, wrong width, xzr for sp) is a complaint, and the remaining operands are
+ * still checked for shape, so that the form the writer meant is the one whose complaint is reported.
  */
-export function encodeWith(entry: InsnEntry, tokens: readonly string[], env: OperandEnv): number {
+function encodeOrRank(entry: InsnEntry, tokens: readonly string[], env: StatementOperands): number | Attempt {
   const specs = entry.operands;
   const complaints: (OperandError | AsmError)[] = [];
-  let progress = 0;
-  const mismatch = (e: OperandError | AsmError): never => {
-    throw new FormMismatch(complaints[0] ?? e, progress, [...complaints, e]);
-  };
+  const abandon = (e: OperandError, progress: number): Attempt => attemptOf(complaints[0] ?? e, progress, [...complaints, e]);
   if (tokens.length > specs.length) {
-    progress = specs.length;
-    mismatch(new OperandError('HL0502', `too many operands (${entry.mnemonic} takes at most ${specs.length})`));
+    return abandon(new OperandError('HL0502', `too many operands (${entry.mnemonic} takes at most ${specs.length})`), specs.length);
   }
-  const f: Fields = fixedFields(entry.compiled);
-  specs.forEach((spec, i) => {
+  const f = startFields(entry);
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
     const token = tokens[i];
-    if (token === undefined && !spec.optional) mismatch(new OperandError('HL0502', `missing operand ${i + 1}`));
-    if (token === '') mismatch(new OperandError('HL0502', `empty operand ${i + 1}`));
+    if (token === undefined && !spec.optional) return abandon(new OperandError('HL0502', `missing operand ${i + 1}`), i);
+    if (token === '') return abandon(new OperandError('HL0502', `empty operand ${i + 1}`), i);
     try {
-      const value: OperandValue = spec.parse(token, env);
-      spec.encode(value, f, env);
+      spec.encode(spec.parse(token, env), f, env);
     } catch (e) {
-      if (e instanceof OperandError && e.code === 'HL0502') mismatch(e);
+      if (e instanceof OperandError && e.code === 'HL0502') return abandon(e, i);
       if (!(e instanceof OperandError) && !(e instanceof AsmError)) throw e;
       complaints.push(e);
     }
-    progress = i + 1;
-  });
-  if (complaints.length > 0) throw new FormMismatch(complaints[0]!, progress, complaints);
-  if (entry.when && !entry.when(f)) mismatch(new OperandError('HL0502', `operands do not fit the ${entry.mnemonic} form`));
+  }
+  if (complaints.length > 0) return attemptOf(complaints[0]!, specs.length, complaints);
+  if (entry.when && !entry.when(f)) return abandon(new OperandError('HL0502', `operands do not fit the ${entry.mnemonic} form`), specs.length);
   return insertFields(f, entry.compiled);
 }
 
@@ -134,26 +235,43 @@ function formsFor(mnemonic: string, tokens: string[]): { forms: readonly InsnEnt
   return undefined;
 }
 
+/** The forms of a mnemonic that could fit each way of writing its operands, in table order. */
+const CANDIDATES = new Map<readonly InsnEntry[], Map<string, readonly InsnEntry[]>>();
+/** Enough for every shape combination real sources use; fuzzing may write more, then start afresh. */
+const MAX_SHAPE_KEYS = 256;
+
+function candidates(forms: readonly InsnEntry[], tokens: readonly string[], env: StatementOperands): readonly InsnEntry[] {
+  const shapes = tokens.map((t) => writtenShape(t, env));
+  const key = tokens.map((t, i) => (t === '' ? '' : shapes[i])).join(',');
+  let byShape = CANDIDATES.get(forms);
+  if (byShape === undefined) CANDIDATES.set(forms, (byShape = new Map()));
+  let list = byShape.get(key);
+  if (list === undefined) {
+    if (byShape.size >= MAX_SHAPE_KEYS) byShape.clear();
+    list = forms.filter((entry) => couldFit(entry, tokens, shapes));
+    byShape.set(key, list);
+  }
+  return list;
+}
+
 export function assembleInstruction(mnemonic: string, operands: string, ctx: AsmContext): EncodedInstruction {
   const name = mnemonic.trim().toLowerCase();
   const found = formsFor(name, splitOperands(operands));
   if (!found) fail('HL0501', `unknown mnemonic '${mnemonic}'`, ctx.origin);
+  const env = new StatementOperands(ctx);
+  for (const entry of candidates(found.forms, found.tokens, env)) {
+    env.reset();
+    const word = encodeExactly(entry, found.tokens, env);
+    if (word !== undefined) return env.result(word);
+  }
+  // No form takes the operands: rank every form's failure (a form that takes them here would mean a
+  // shape annotation is wrong; it is still the right answer).
   let best: Attempt | undefined;
   for (const entry of found.forms) {
-    const env = makeEnv(ctx);
-    try {
-      const word = encodeWith(entry, found.tokens, env);
-      return env.relocation ? { word, relocation: env.relocation } : { word };
-    } catch (e) {
-      if (!(e instanceof FormMismatch)) throw e;
-      const first = e.first;
-      const base = { progress: e.progress, registerComplaints: e.registerComplaints, complaints: e.complaints };
-      const attempt: Attempt =
-        first instanceof OperandError
-          ? { ...base, code: first.code, message: first.message }
-          : { ...base, code: first.diagnostics[0]!.code, message: first.message, diagnostic: first.diagnostics[0]! };
-      if (best === undefined || better(attempt, best)) best = attempt;
-    }
+    env.reset();
+    const outcome = encodeOrRank(entry, found.tokens, env);
+    if (typeof outcome === 'number') return env.result(outcome);
+    if (best === undefined || better(outcome, best)) best = outcome;
   }
   const text = `${name} ${operands.trim()}`.trim();
   if (best?.diagnostic) throw new AsmError(best.diagnostic);

@@ -2,7 +2,7 @@
 // one instruction statement, already macro-expanded, plus a context that evaluates expressions; the
 // instruction set parses the operands against its table and returns the encoding.
 
-import type { Origin } from '../asm/diagnostics.ts';
+import type { DiagnosticCode, Origin } from '../asm/diagnostics.ts';
 import type { RelocationType } from '../asm/program.ts';
 
 /** The value of an assembler expression. */
@@ -21,6 +21,8 @@ export interface AsmContext {
   registerAlias(name: string): string | undefined;
   /** For diagnostics: where the statement came from. */
   readonly origin: Origin;
+  /** Reports a warning about the statement (GNU as assembles it, but hyplab has something to say). */
+  warn?(code: DiagnosticCode, message: string): void;
 }
 
 export interface EncodedInstruction {

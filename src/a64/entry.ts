@@ -47,7 +47,17 @@ export interface OperandEnv {
   readonly pc: bigint;
   /** Set by an operand that cannot be resolved now; the word then holds zero bits in that field. */
   relocation?: { type: RelocationType; symbol: string; addend: bigint };
+  /** A warning about this operand; assembly passes it on (ctx.warn) only if the form is the one chosen. */
+  warn?(code: DiagnosticCode, message: string): void;
 }
+
+/**
+ * What a written operand must look like for a kind to take it: a GPR of one width (`W`, `X`) or either
+ * (`R`), a SIMD&FP register view (`B`..`Q`), a bracketed `address`, or an `immediate` (`#expr` or `expr`
+ * that is not a register name). It is a necessary condition only, so that assembly can pass over forms
+ * that cannot fit the operands without running their parsers; parse still decides.
+ */
+export type OperandShape = 'W' | 'X' | 'R' | 'B' | 'H' | 'S' | 'D' | 'Q' | 'address' | 'immediate';
 
 export interface PrintEnv {
   /** Address of the instruction: PC-relative targets are printed as absolute addresses. */
@@ -70,6 +80,8 @@ export interface OperandSpec<T extends OperandValue = OperandValue> {
   readonly optional?: boolean;
   /** Printed inside the mnemonic (`b.<cond>`), not in the operand list. */
   readonly inMnemonic?: boolean;
+  /** What the written operand must look like for parse to take it (see OperandShape); undefined: anything. */
+  readonly shape?: OperandShape;
   /** `text` is undefined when an optional operand was left out: return its default value. */
   parse(text: string | undefined, env: OperandEnv): T;
   encode(value: T, f: Fields, env: OperandEnv): void;

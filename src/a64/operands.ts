@@ -11,6 +11,7 @@ import { OperandError } from './entry.ts';
 import type { ExtendType, OperandEnv, OperandSpec, OperandValue, ShiftType } from './entry.ts';
 import type { Fields } from './pattern.ts';
 import { gprByName, gprText } from './registers.ts';
+import type { GprName } from './registers.ts';
 import { conditionByName, conditionName, conditionOtherNames, invertCondition } from './conditions.ts';
 import { decodeBitMasks, encodeBitMask } from './bitmask.ts';
 import { barrierOptionByName, barrierOptionText } from './sysops.ts';
@@ -48,12 +49,43 @@ function immediateText(text: string, env: OperandEnv): string {
   return body;
 }
 
-/** Evaluates an immediate that must be absolute. */
-export function absoluteImmediate(text: string, env: OperandEnv): bigint {
-  const value = env.evaluate(immediateText(text, env));
-  if (value.kind !== 'absolute') throw new OperandError('HL0305', `immediate '${text.trim()}' must be an absolute expression`);
-  return value.value;
+/** How an immediate operand takes a place (a label, a section name) instead of a number. */
+export interface ImmediateRule {
+  /**
+   * GNU as 2.40 carries this immediate in a fixup (add/sub, mov and movz/movn/movk, logical, load/store
+   * offsets, the imm16 of svc/hvc/brk/udf...): a defined place stands for its offset (see numberOf).
+   * Elsewhere (shift amounts, bitfields, tbz bits, ccmp, hint, barriers, sys) it wants a constant.
+   */
+  placeAsOffset?: boolean;
+  /** What the immediate must be, for the message about an undefined symbol. */
+  requirement?: string;
 }
+
+/** Evaluates an immediate (`#expr` or `expr`) that must be a number, as `rule` says. */
+export function absoluteImmediate(text: string, env: OperandEnv, rule: ImmediateRule = {}): bigint {
+  return numberOf(env.evaluate(immediateText(text, env)), text.trim(), env, rule);
+}
+
+/**
+ * The number an expression gives where an instruction needs one. A place is a number only where GNU
+ * as 2.40 fixes the immediate up (`add x0, x0, lab`, `mov x1, .text`, `ldr x2, [x3, #lab]`): the fixup
+ * has no ELF relocation, so GNU as writes the value it has, the offset in the section for a local
+ * symbol and the addend alone for a global one, and tells the linker nothing. hyplab writes the same
+ * bytes and warns. An undefined symbol has no value at all (the assembler names it: HL0301).
+ */
+export function numberOf(value: ExprValue, text: string, env: OperandEnv, rule: ImmediateRule = {}): bigint {
+  if (value.kind === 'absolute') return value.value;
+  if (value.section === undefined) throw new OperandError('HL0305', `immediate '${text}' must be ${rule.requirement ?? 'an absolute expression'}`);
+  if (!rule.placeAsOffset) throw new OperandError('HL0305', `immediate '${text}' is a place; this operand needs a constant (GNU as: constant expression required)`);
+  env.warn?.(
+    'HL0305',
+    `'${text.replace(/^#\s*/, '')}' is a place, used as an immediate: GNU as encodes its offset in its section (for a global symbol the addend alone) and emits no relocation`,
+  );
+  return value.offset;
+}
+
+/** The rule of the immediates GNU as fixes up. */
+export const PLACE_AS_OFFSET: ImmediateRule = { placeAsOffset: true };
 
 function checkRange(value: bigint, min: bigint, max: bigint, what: string): void {
   if (value < min || value > max) {
@@ -79,16 +111,17 @@ export interface GprOptions {
   sp?: boolean;
 }
 
-function readGpr(text: string, env: OperandEnv): NonNullable<ReturnType<typeof gprByName>> & { name: string } {
+/** The register `text` names (after `.req` aliases), and that name for messages. */
+function readGpr(text: string, env: OperandEnv): { reg: GprName; name: string } {
   const name = env.registerName(text.trim());
   const reg = name === undefined ? undefined : gprByName(name);
   if (reg === undefined || name === undefined) throw mismatch(`expected a general-purpose register, found '${text.trim()}'`);
-  return { ...reg, name };
+  return { reg, name };
 }
 
-function checkGprClass(reg: { n: number; sp: boolean; zr: boolean; name: string }, sp: boolean): void {
-  if (sp && reg.zr) throw new OperandError('HL0508', `'${reg.name}' is not allowed here (this operand is the stack pointer when 31)`);
-  if (!sp && reg.sp) throw new OperandError('HL0508', `'${reg.name}' is not allowed here (this operand is the zero register when 31)`);
+function checkGprClass(reg: GprName, name: string, sp: boolean): void {
+  if (sp && reg.zr) throw new OperandError('HL0508', `'${name}' is not allowed here (this operand is the stack pointer when 31)`);
+  if (!sp && reg.sp) throw new OperandError('HL0508', `'${name}' is not allowed here (this operand is the zero register when 31)`);
 }
 
 /** A register of fixed width, in one field or repeated in several (`cinc` writes Rn and Rm). */
@@ -96,18 +129,18 @@ export function gpr(field: string | string[], o: GprOptions): OperandSpec<Reg> {
   const fieldNames = typeof field === 'string' ? [field] : field;
   const sp = o.sp ?? false;
   const prefix = o.width === 64 ? 'X' : 'W';
-  return { kind: sp ? `<${prefix}|${o.width === 64 ? 'SP' : 'WSP'}>` : `<${prefix}>`, ...gprDirections(fieldNames, o.width, sp) };
+  return { kind: sp ? `<${prefix}|${o.width === 64 ? 'SP' : 'WSP'}>` : `<${prefix}>`, shape: prefix, ...gprDirections(fieldNames, o.width, sp) };
 }
 
 function gprDirections(fieldNames: string[], width: 32 | 64, sp: boolean): Omit<OperandSpec<Reg>, 'kind'> {
   return {
     parse(text, env) {
       if (text === undefined) throw mismatch('missing register');
-      const reg = readGpr(text, env);
+      const { reg, name } = readGpr(text, env);
       if (reg.width !== width) {
-        throw new OperandError('HL0513', `'${reg.name}' is a ${reg.width}-bit register; this form needs a ${width}-bit one`);
+        throw new OperandError('HL0513', `'${name}' is a ${reg.width}-bit register; this form needs a ${width}-bit one`);
       }
-      checkGprClass(reg, sp);
+      checkGprClass(reg, name, sp);
       return { kind: 'reg', n: reg.n, width, sp };
     },
     encode(value, f) {
@@ -128,10 +161,11 @@ function gprDirections(fieldNames: string[], width: 32 | 64, sp: boolean): Omit<
 export function gprOfWidth(field: string, width: (f: Fields) => 32 | 64): OperandSpec<Reg> {
   return {
     kind: '<W|X>',
+    shape: 'R',
     parse(text, env) {
       if (text === undefined) throw mismatch('missing register');
-      const reg = readGpr(text, env);
-      checkGprClass(reg, false);
+      const { reg, name } = readGpr(text, env);
+      checkGprClass(reg, name, false);
       return { kind: 'reg', n: reg.n, width: reg.width, sp: false };
     },
     encode(value, f) {
@@ -169,6 +203,8 @@ export interface ImmOptions {
   max?: number;
   /** What the value is, for messages. */
   what?: string;
+  /** GNU as fixes this immediate up, so a place stands for its offset (ImmediateRule). */
+  placeAsOffset?: boolean;
 }
 
 export function imm(field: string, o: ImmOptions): OperandSpec<Imm> {
@@ -177,11 +213,13 @@ export function imm(field: string, o: ImmOptions): OperandSpec<Imm> {
   const fieldMax = o.signed ? (1n << BigInt(o.bits - 1)) - 1n : (1n << BigInt(o.bits)) - 1n;
   const max = o.max !== undefined ? BigInt(o.max) : fieldMax;
   const what = o.what ?? 'immediate';
+  const rule: ImmediateRule = { placeAsOffset: o.placeAsOffset };
   return {
     kind: `#<${field}>`,
+    shape: 'immediate',
     parse(text, env) {
       if (text === undefined) throw mismatch(`missing ${what}`);
-      return { kind: 'imm', value: absoluteImmediate(text, env) };
+      return { kind: 'imm', value: absoluteImmediate(text, env, rule) };
     },
     encode(value, f) {
       if (value.value % scale !== 0n) throw new OperandError('HL0504', `${what} ${value.value} is not a multiple of ${scale}`);
@@ -213,6 +251,7 @@ export function optionalImm(base: OperandSpec<Imm>, omitted: bigint): OperandSpe
 export function addSubImm(): OperandSpec<Imm> {
   return {
     kind: '#<imm12>',
+    shape: 'immediate',
     parse(text, env) {
       if (text === undefined) throw mismatch('missing immediate');
       const body = immediateText(text, env);
@@ -223,9 +262,7 @@ export function addSubImm(): OperandSpec<Imm> {
         env.relocation = { type: 'ADD_ABS_LO12_NC', ...relocationTarget(value) };
         return { kind: 'imm', value: 0n };
       }
-      const value = env.evaluate(body);
-      if (value.kind !== 'absolute') throw new OperandError('HL0305', `immediate '${body}' must be absolute (use :lo12:)`);
-      return { kind: 'imm', value: value.value };
+      return { kind: 'imm', value: numberOf(env.evaluate(body), body, env, { placeAsOffset: true, requirement: 'absolute (use :lo12:)' }) };
     },
     encode(value, f) {
       const v = value.value;
@@ -335,9 +372,10 @@ export function movImmediate(width: 32 | 64, from: MovImmEncoding): OperandSpec<
   const mask = maskOf(width);
   return {
     kind: '#<imm>',
+    shape: 'immediate',
     parse(text, env) {
       if (text === undefined) throw mismatch('missing immediate');
-      const v = absoluteImmediate(text, env);
+      const v = absoluteImmediate(text, env, PLACE_AS_OFFSET);
       if (v < -(1n << BigInt(width - 1)) || v > mask) throw new OperandError('HL0503', `immediate ${v} does not fit a ${width}-bit register`);
       return { kind: 'imm', value: v & mask };
     },
@@ -515,6 +553,7 @@ export function registerExtend(width: 32 | 64, spFields: string[]): OperandSpec<
 export function lslBitfieldAmount(width: 32 | 64): OperandSpec<Imm> {
   return {
     kind: '#<shift>',
+    shape: 'immediate',
     parse: (text, env) => {
       if (text === undefined) throw mismatch('missing shift amount');
       return { kind: 'imm', value: absoluteImmediate(text, env) };
@@ -535,6 +574,7 @@ export function lslBitfieldAmount(width: 32 | 64): OperandSpec<Imm> {
 export function bitfieldLsb(width: 32 | 64, form: 'extract' | 'insert'): OperandSpec<Imm> {
   return {
     kind: '#<lsb>',
+    shape: 'immediate',
     parse: (text, env) => {
       if (text === undefined) throw mismatch('missing lsb');
       return { kind: 'imm', value: absoluteImmediate(text, env) };
@@ -555,6 +595,7 @@ export function bitfieldLsb(width: 32 | 64, form: 'extract' | 'insert'): Operand
 export function bitfieldWidth(width: 32 | 64, form: 'extract' | 'insert'): OperandSpec<Imm> {
   return {
     kind: '#<width>',
+    shape: 'immediate',
     parse: (text, env) => {
       if (text === undefined) throw mismatch('missing width');
       return { kind: 'imm', value: absoluteImmediate(text, env) };
@@ -702,6 +743,7 @@ export function label(o: LabelOptions): OperandSpec<Label> {
 export function testBitNumber(): OperandSpec<Imm> {
   return {
     kind: '#<imm>',
+    shape: 'immediate',
     parse(text, env) {
       if (text === undefined) throw mismatch('missing bit number');
       return { kind: 'imm', value: absoluteImmediate(text, env) };

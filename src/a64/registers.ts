@@ -21,13 +21,20 @@ const NAMED: Record<string, GprName> = {
   ip1: { n: 17, width: 64, sp: false, zr: false },
 };
 
-/** Reads a lower-case register name (x0-x30, w0-w30, sp, wsp, xzr, wzr, lr, fp, ip0, ip1). */
+/** Every lower-case name, made once: a lookup is one map hit (assembly reads registers constantly). */
+const GPR_BY_NAME: ReadonlyMap<string, GprName> = (() => {
+  const map = new Map<string, GprName>(Object.entries(NAMED));
+  for (let n = 0; n <= 30; n++) {
+    map.set(`x${n}`, { n, width: 64, sp: false, zr: false });
+    map.set(`w${n}`, { n, width: 32, sp: false, zr: false });
+  }
+  return map;
+})();
+
+/** Reads a lower-case register name (x0-x30, w0-w30, sp, wsp, xzr, wzr, lr, fp, ip0, ip1). The result is
+ *  shared: do not change it. */
 export function gprByName(name: string): GprName | undefined {
-  const named = NAMED[name];
-  if (named) return named;
-  const m = /^([xw])([0-9]|[12][0-9]|30)$/.exec(name);
-  if (!m) return undefined;
-  return { n: Number(m[2]), width: m[1] === 'x' ? 64 : 32, sp: false, zr: false };
+  return GPR_BY_NAME.get(name);
 }
 
 /** The name objdump prints. */

@@ -898,21 +898,17 @@ export class Assembler {
   private encodeInstruction(item: Extract<PendingItem, { kind: 'insn' }>, out: Instruction[]): void {
     const env = this.env(item.seq, item.section, item.offset, Infinity, item.origin);
     out.push({ section: item.section.name, offset: item.offset, encoding: 0, text: item.text, origin: item.origin });
-    const ctx = new InstructionContext(this.expressions, env, item.aliases, false);
+    const ctx = new InstructionContext(this.expressions, env, item.aliases);
     let encoded: EncodedInstruction;
     try {
       encoded = this.encode(item.mnemonic, item.operands, ctx);
     } catch (e) {
       const d = e instanceof AsmError ? e.diagnostics[0] : undefined;
-      if (d?.code !== 'HL0305') throw e;
       // "must be absolute" because a symbol is undefined: say that (GNU as: "undefined symbol ... used
       // as an immediate value").
-      if (ctx.undefinedSymbols !== undefined) {
-        const names = [...ctx.undefinedSymbols].map((n) => `'${n}'`).join(', ');
-        throw new AsmError(diagnostic('HL0301', `undefined symbol ${names} used where a number is needed (${d.message})`, d.origin));
-      }
-      if (ctx.placedSymbols === undefined) throw e;
-      encoded = this.encodeWithFixupValues(item, env, ctx.placedSymbols);
+      if (d?.code !== 'HL0305' || ctx.undefinedSymbols === undefined) throw e;
+      const names = [...ctx.undefinedSymbols].map((n) => `'${n}'`).join(', ');
+      throw new AsmError(diagnostic('HL0301', `undefined symbol ${names} used where a number is needed (${d.message})`, d.origin));
     }
     const word = encoded.word >>> 0;
     out[out.length - 1]!.encoding = word;
@@ -921,20 +917,6 @@ export class Assembler {
       const r = encoded.relocation;
       this.relocations.push({ section: item.section.name, offset: item.offset, type: r.type, symbol: r.symbol, addend: r.addend });
     }
-  }
-
-  /**
-   * GNU as 2.40 takes a defined symbol where an immediate must be a number (`add x0, x0, sym`,
-   * `mov x1, .text`, `ldr x2, [x3, #sym]`): the fixup it makes has no ELF relocation, so it writes the
-   * value it has, the offset in its section for a local symbol and the addend alone for a global one,
-   * and emits nothing for the linker. hyplab writes the same bytes and warns.
-   */
-  private encodeWithFixupValues(item: Extract<PendingItem, { kind: 'insn' }>, env: StatementEnv, names: ReadonlySet<string>): EncodedInstruction {
-    const encoded = this.encode(item.mnemonic, item.operands, new InstructionContext(this.expressions, env, item.aliases, true));
-    if (encoded.relocation !== undefined) throw new AsmError(diagnostic('HL0305', `'${item.text}': a symbol cannot be an immediate here`, item.origin));
-    const list = [...names].map((n) => `'${n}'`).join(', ');
-    this.warn('HL0305', `${list} is a place, used as an immediate: GNU as encodes its offset in its section (for a global symbol the addend alone) and emits no relocation`, item.origin);
-    return encoded;
   }
 
   private readonly relocations: Relocation[] = [];
@@ -1266,8 +1248,6 @@ function toExprValue(v: Value, text: string): ExprValue {
 class InstructionContext implements AsmContext {
   /** Operands that named an undefined symbol (made on first use: most instructions have none). */
   undefinedSymbols: Set<string> | undefined;
-  /** Operands whose value was a defined place, not a number. */
-  placedSymbols: Set<string> | undefined;
   readonly section: string;
   readonly offset: number;
   readonly origin: Origin;
@@ -1276,8 +1256,6 @@ class InstructionContext implements AsmContext {
     private readonly expressions: ExpressionCache,
     private readonly env: StatementEnv,
     private readonly aliases: ReadonlyMap<string, string>,
-    /** Give a defined symbol's value as GNU as's relocation-less fixup does: a number. */
-    private readonly fixupValues: boolean,
   ) {
     this.section = env.section.name;
     this.offset = env.offset;
@@ -1293,15 +1271,16 @@ class InstructionContext implements AsmContext {
       throw e;
     }
     const value = toExprValue(v, text);
-    if (value.kind === 'absolute') return value;
-    if (value.section === undefined) (this.undefinedSymbols ??= new Set()).add(value.symbol);
-    else if (this.fixupValues) return { kind: 'absolute', value: value.offset };
-    else (this.placedSymbols ??= new Set()).add(text);
+    if (value.kind === 'relative' && value.section === undefined) (this.undefinedSymbols ??= new Set()).add(value.symbol);
     return value;
   }
 
   registerAlias(name: string): string | undefined {
     return this.aliases.get(name.toLowerCase());
+  }
+
+  warn(code: DiagnosticCode, message: string): void {
+    this.env.warn(code, message);
   }
 }
 
@@ -1332,7 +1311,7 @@ class StatementEnv implements ExprEnv, ShapeEnv {
     return { kind: 'rel', symbol: this.section.name, section: this.section.name, base: 0n, addend: BigInt(this.offset), global: false };
   }
 
-  warn(code: 'HL0304' | 'HL0306', message: string): void {
+  warn(code: DiagnosticCode, message: string): void {
     this.assembler.warnAt(code, message, this.origin);
   }
 

@@ -183,7 +183,7 @@ function moveWide(): EntrySpec[] {
     const shift = moveWideShift(width);
     const base = (name: string, opc: string): EntrySpec => ({
       id: `${name.toUpperCase()}_${w}`, mnemonic: name, pattern: `sf=${sf} ${opc} 100101 ${hw} imm16:16 Rd:5`,
-      operands: [r('Rd'), imm('imm16', { bits: 16, style: 'hex' }), shift],
+      operands: [r('Rd'), imm('imm16', { bits: 16, style: 'hex', placeAsOffset: true }), shift],
     });
     out.push(base('movn', '00'), base('movz', '10'), base('movk', '11'));
     out.push({

@@ -16,7 +16,7 @@ import { OperandError } from '../entry.ts';
 import type { Fields } from '../pattern.ts';
 import type { RelocationType } from '../../asm/program.ts';
 import { gprByName, gprText } from '../registers.ts';
-import { absoluteImmediate, gpr, imm, label, signExtend } from '../operands.ts';
+import { PLACE_AS_OFFSET, absoluteImmediate, gpr, imm, label, signExtend } from '../operands.ts';
 
 export interface MemoryOperand {
   kind: 'mem';
@@ -42,12 +42,14 @@ const mismatch = (message: string): OperandError => new OperandError('HL0502', m
 
 const VREG_LETTER = { 1: 'b', 2: 'h', 4: 's', 8: 'd', 16: 'q' } as const;
 type VBytes = keyof typeof VREG_LETTER;
+const VREG_SHAPE = { 1: 'B', 2: 'H', 4: 'S', 8: 'D', 16: 'Q' } as const;
 
 /** `Bt`/`Ht`/`St`/`Dt`/`Qt`: a SIMD&FP register of one view. */
 export function vectorRegister(field: string, bytes: VBytes): OperandSpec<VReg> {
   const letter = VREG_LETTER[bytes];
   return {
     kind: `<${letter.toUpperCase()}t>`,
+    shape: VREG_SHAPE[bytes],
     parse(text, env) {
       if (text === undefined) throw mismatch('missing register');
       const name = env.registerName(text.trim());
@@ -123,7 +125,7 @@ const baseText = (n: number): string => gprText(n, 64, true);
 function parseOffset(text: string, env: OperandEnv, lo12: RelocationType | undefined): bigint {
   const body = text.trim().replace(/^#/, '').trim();
   const m = /^:lo12:(.*)$/i.exec(body);
-  if (m === null) return absoluteImmediate(text, env);
+  if (m === null) return absoluteImmediate(text, env, PLACE_AS_OFFSET);
   if (lo12 === undefined) throw mismatch(':lo12: is only allowed with an unsigned offset');
   const value = env.evaluate(m[1]!);
   if (value.kind === 'absolute') return value.value & 0xfffn;
@@ -176,6 +178,7 @@ export function offsetAddress(o: ImmediateOffsetOptions): OperandSpec<Mem> {
   const { min, max } = o.signed ? signedRange(o.bits, o.scale) : { min: 0n, max: ((1n << BigInt(o.bits)) - 1n) * BigInt(o.scale) };
   return {
     kind: '[<Xn|SP>{, #<imm>}]',
+    shape: 'address',
     parse(text, env) {
       const a = requireAddress(text);
       if (a.writeback) throw mismatch('pre-indexed address');
@@ -210,13 +213,14 @@ export function preIndexAddress(o: { field: string; bits: number; scale: number 
   const { min, max } = signedRange(o.bits, o.scale);
   return {
     kind: '[<Xn|SP>, #<simm>]!',
+    shape: 'address',
     parse(text, env) {
       const a = requireAddress(text);
       if (!a.writeback) throw mismatch('not a pre-indexed address');
       if (a.parts.length !== 2) throw mismatch('a pre-indexed address needs exactly a base and an offset');
       const base = parseBase(a.parts[0]!, env);
       if (env.registerName(a.parts[1]!) !== undefined) throw mismatch('register offsets cannot be pre-indexed');
-      return { kind: 'mem', mode: 'pre', base, offset: absoluteImmediate(a.parts[1]!, env) };
+      return { kind: 'mem', mode: 'pre', base, offset: absoluteImmediate(a.parts[1]!, env, PLACE_AS_OFFSET) };
     },
     encode(value, f) {
       checkOffset(value.offset!, min, max, o.scale);
@@ -234,6 +238,7 @@ export function preIndexAddress(o: { field: string; bits: number; scale: number 
 export function postIndexBase(): OperandSpec<Mem> {
   return {
     kind: '[<Xn|SP>]',
+    shape: 'address',
     parse(text, env) {
       const a = requireAddress(text);
       if (a.writeback || a.parts.length !== 1) throw mismatch('not a post-indexed base');
@@ -250,7 +255,7 @@ export function postIndexBase(): OperandSpec<Mem> {
 
 /** `#<simm>` after a post-indexed base. */
 export function postIndexOffset(o: { field: string; bits: number; scale: number }): OperandSpec<Extract<OperandValue, { kind: 'imm' }>> {
-  return imm(o.field, { bits: o.bits, signed: true, scale: o.scale, style: 'dec', what: 'post-index offset' });
+  return imm(o.field, { bits: o.bits, signed: true, scale: o.scale, style: 'dec', what: 'post-index offset', placeAsOffset: true });
 }
 
 const REGISTER_EXTENDS: Record<number, 'lsl' | 'uxtw' | 'sxtw' | 'sxtx'> = { 2: 'uxtw', 3: 'lsl', 6: 'sxtw', 7: 'sxtx' };
@@ -262,6 +267,7 @@ const REGISTER_EXTENDS: Record<number, 'lsl' | 'uxtw' | 'sxtw' | 'sxtx'> = { 2: 
 export function registerOffsetAddress(sizeLog2: number): OperandSpec<Mem> {
   return {
     kind: '[<Xn|SP>, <R><m>{, <extend> {#<amount>}}]',
+    shape: 'address',
     parse(text, env) {
       const a = requireAddress(text);
       if (a.writeback) throw mismatch('register offsets cannot be pre-indexed');

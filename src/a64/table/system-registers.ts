@@ -94,6 +94,7 @@ export function pstateImmediate(): OperandSpec<Imm> {
   const maxOf = (f: Fields): number => pstateFieldByEncoding(f.op1!, f.op2!)?.maxImmediate ?? 15;
   return {
     kind: '#<imm>',
+    shape: 'immediate',
     parse(text, env) {
       if (text === undefined) throw mismatch('missing immediate');
       const t = text.trim();

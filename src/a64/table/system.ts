@@ -70,9 +70,9 @@ function hintEntries(): EntrySpec[] {
 
 export const system: EntrySpec[] = [
   // Permanently undefined: always UNDEFINED, whatever the implementation (the world switch's traps).
-  { id: 'UDF', mnemonic: 'udf', pattern: '0000000000000000 imm16:16', operands: [imm('imm16', { bits: 16, style: 'dec' })] },
+  { id: 'UDF', mnemonic: 'udf', pattern: '0000000000000000 imm16:16', operands: [imm('imm16', { bits: 16, style: 'dec', placeAsOffset: true })] },
   ...exceptions.map(({ m, opc, ll }): EntrySpec => ({
-    id: m.toUpperCase(), mnemonic: m, pattern: `11010100 ${opc} imm16:16 000 ${ll}`, operands: [imm('imm16', { bits: 16, style: 'hex' })],
+    id: m.toUpperCase(), mnemonic: m, pattern: `11010100 ${opc} imm16:16 000 ${ll}`, operands: [imm('imm16', { bits: 16, style: 'hex', placeAsOffset: true })],
   })),
   ...hintEntries(),
   { id: 'CLREX', mnemonic: 'clrex', pattern: '11010101000000110011 CRm:4 010 11111', operands: [optionalImm(imm('CRm', { bits: 4, style: 'hex' }), 15n)] },
