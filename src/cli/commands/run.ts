@@ -47,8 +47,8 @@ export function runCommand(io: CliIO, setStatus: (status: number) => void): Comm
           return true;
         }),
     handler: (args) => {
-      // yargs may still call the handler after a failed check or choice: main reports the usage error.
-      const dir = usageProblem(args) === undefined ? resolveVariantDir(args.variant) : undefined;
+      // main runs the handler only after .check passed, so the variant resolves.
+      const dir = resolveVariantDir(args.variant);
       if (dir === undefined) return;
       setStatus(
         reportFailure(io, () => {
