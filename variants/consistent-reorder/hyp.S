@@ -128,6 +128,7 @@
 	push	x21, x22
 	push	x19, x20
 
+	// [reconstructed] consistent-reorder: the exception state in other registers than original's.
 	mrs	x19, elr_el2
 	mrs	x20, spsr_el2
 	mrs	x21, sp_el0
@@ -169,7 +170,7 @@
 	// [reconstructed] consistent-reorder: SP_EL0 first, then the GPRs from the top down (x2 moves
 	// down from regs.sp), paired one register up from the original: (x29, lr) ... (x5, x6), x4 alone.
 	mrs	x3, sp_el0
-	str	x3, [x0, #VCPU_SP_EL0]
+	str	x3, [x0, #VCPU_SP_EL0]	// [reconstructed] consistent-reorder: SP_EL0 first
 	add	x2, x0, #VCPU_SP_EL0
 	stp	x29, lr, [x2, #-16]!
 	stp	x27, x28, [x2, #-16]!
@@ -188,9 +189,9 @@
 
 	mrs	x4, elr_el2		// PC
 	mrs	x5, spsr_el2		// CPSR
-	stp	x4, x5, [x0, #VCPU_PC]
+	stp	x4, x5, [x0, #VCPU_PC]	// [reconstructed] consistent-reorder: one stp, no cursor
 
-	// EL1 state, SPSR first
+	// [reconstructed] consistent-reorder: EL1 state, SPSR first
 	mrs	x6, spsr_el1
 	mrs	x5, elr_el1
 	mrs	x4, sp_el1
@@ -198,7 +199,8 @@
 	str	x5, [x0, #VCPU_ELR_EL1]
 	str	x4, [x0, #VCPU_SP_EL1]
 
-	// The guest's x0-x3 as el1_sync/el1_irq pushed them: (x1, x3), then (x0, x2) on top
+	// [reconstructed] consistent-reorder: the guest's x0-x3 as el1_sync/el1_irq pushed them: (x1, x3),
+	// then (x0, x2) on top
 	pop	x4, x6			// x0, x2
 	pop	x5, x7			// x1, x3
 	stp	x6, x7, [x0, #REG_OFFSET(2)]
@@ -208,7 +210,7 @@
 // [reconstructed] The reverse of save_guest_regs: x0 is the vcpu address. EL1 state and the resume
 // PC/PSTATE first (x3-x6 as scratch), then x4 ... lr upwards in the same pairs, the guest's x0-x3 last.
 .macro restore_guest_regs
-	// EL1 state
+	// EL1 state, SPSR first
 	ldr	x6, [x0, #SPSR_OFFSET(KVM_SPSR_EL1)]
 	ldr	x5, [x0, #VCPU_ELR_EL1]
 	ldr	x4, [x0, #VCPU_SP_EL1]
@@ -223,6 +225,7 @@
 	msr	sp_el0, x3
 
 	add	x2, x0, #REG_OFFSET(4)
+	// [reconstructed] consistent-reorder: x4 alone, then the pairs of save_guest_regs upwards
 	ldr	x4, [x2], #8
 	ldp	x5, x6, [x2], #16
 	ldp	x7, x8, [x2], #16
@@ -261,6 +264,7 @@
  * {save,restore}_guest_32bit_state touch them.
  */
 .macro dump_sysregs
+	// [reconstructed] consistent-reorder: x(4 + (k + 4) mod 20) for the k-th register (see above)
 	mrs	x8,	sctlr_el1
 	mrs	x9,	actlr_el1
 	mrs	x10,	cpacr_el1
@@ -313,6 +317,7 @@
 // at rising addresses.
 .macro save_host_sysregs
 	dump_sysregs
+	// [reconstructed] consistent-reorder: from the last pair (in SysReg order) down
 	push	x6, x7			// CSSELR_EL1, MPIDR_EL1
 	push	x4, x5			// TPIDRRO_EL0, CNTKCTL_EL1
 	push	x22, x23		// TPIDR_EL1, TPIDR_EL0

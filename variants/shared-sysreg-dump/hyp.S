@@ -170,7 +170,7 @@
 	\put	x27, x28
 	\put	x29, lr
 
-	mrs	x19, sp_el0
+	mrs	x19, sp_el0		// SP
 	mrs	x20, elr_el2		// PC
 	mrs	x21, spsr_el2		// CPSR
 	mrs	x22, sp_el1
@@ -251,6 +251,7 @@
 	restore_callee_regs vcpu_get
 
 	add	x2, x0, #REG_OFFSET(4)
+	// [reconstructed] shared-sysreg-dump: x4-x18, then the guest's x0-x3.
 	ldp	x4, x5, [x2], #16
 	ldp	x6, x7, [x2], #16
 	ldp	x8, x9, [x2], #16
@@ -365,6 +366,7 @@
 	mrs	x4, mpidr_el1
 	push	x4
 	dump_sysregs
+	// [reconstructed] shared-sysreg-dump: the shared path, onto the hyp stack.
 	put_sysregs push
 .endm
 
