@@ -207,6 +207,7 @@
 	save_gprs \base, 16, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, lr
 
 	mrs	x19, sp_el0
+	// [reconstructed] combined: the rest of the exception state, in struct kvm_regs' order
 	mrs	x20, elr_el2		// PC
 	mrs	x21, spsr_el2		// CPSR
 	mrs	x22, sp_el1
@@ -242,6 +243,7 @@
 // [reconstructed] combined: the host's GPRs and exception state go to its context (slim-host-vcpu),
 // through the shared path.
 .macro save_host_regs
+	// [reconstructed] combined: the host context's regs[], then the shared path
 	host_context x2
 	add	x2, x2, #HOST_GPRS
 	save_callee_regs x2, HOST_SPSR_EL1_GAP
@@ -271,6 +273,7 @@
 	pop	x4, x6			// x0, x2
 	pop	x5, x7			// x1, x3
 	add	x2, x0, #REG_OFFSET(0)
+	// [reconstructed] combined: the guest's x0-x3 into regs[0..3]
 	save_gprs x2, 16, x4, x5, x6, x7
 .endm
 
@@ -310,6 +313,7 @@
  * the restore side, in the host-only and guest-only macros below.
  */
 .macro dump_sysregs
+	// [reconstructed] combined: consistent-reorder's rotated registers, MPIDR_EL1 left out
 	mrs	x8,	sctlr_el1
 	mrs	x9,	actlr_el1
 	mrs	x10,	cpacr_el1
@@ -359,6 +363,7 @@
 // of consecutive slots (the AArch32 slots between them are left alone).
 .macro save_sysregs base
 	dump_sysregs
+	// [reconstructed] combined: each register to its SysReg slot
 	stp	x8, x9, [\base, #SYSREG_SLOT(SCTLR_EL1)]		// SCTLR_EL1, ACTLR_EL1
 	str	x10, [\base, #SYSREG_SLOT(CPACR_EL1)]
 	stp	x11, x12, [\base, #SYSREG_SLOT(TTBR0_EL1)]	// TTBR0_EL1, TTBR1_EL1

@@ -323,6 +323,7 @@
 // [reconstructed] The host's system registers go on the hyp stack, above its GPRs.
 .macro save_host_sysregs
 	dump_sysregs
+	// [reconstructed] as in original
 	push	x4, x5
 	push	x6, x7
 	push	x8, x9
@@ -396,6 +397,7 @@
 	stp	x4, x5, [x2], #16
 	stp	x6, x7, [x2], #16
 
+	// [reconstructed] as in original
 	add	x2, x0, #SYSREG_OFFSET(DACR32_EL2)
 	mrs	x4, dacr32_el2
 	mrs	x5, ifsr32_el2

@@ -234,6 +234,7 @@
 	msr	spsr_el2, x5		// and its PSTATE
 
 	add	x2, x0, #REG_OFFSET(4)
+	// [reconstructed] as in original
 	ldp	x4, x5, [x2], #16
 	ldp	x6, x7, [x2], #16
 	ldp	x8, x9, [x2], #16
@@ -315,6 +316,7 @@
 // the same slots as the guest's, MPIDR_EL1 .. CNTKCTL_EL1; the host has no AArch32 ones).
 .macro save_host_sysregs
 	dump_sysregs
+	// [reconstructed] slim-host-vcpu: into the host context's sys_regs[]
 	ldr	x2, [x0, #VCPU_HOST_CONTEXT]
 	kern_hyp_va	x2
 	add	x2, x2, #HOST_SYSREG_OFFSET(MPIDR_EL1)
@@ -327,6 +329,7 @@
 	stp	x16, x17, [x2], #16
 	stp	x18, x19, [x2], #16
 	stp	x20, x21, [x2], #16
+	// [reconstructed] slim-host-vcpu: the last pair, CNTKCTL_EL1 at the end
 	stp	x22, x23, [x2]
 .endm
 
@@ -394,6 +397,7 @@
 	stp	x4, x5, [x2], #16
 	stp	x6, x7, [x2], #16
 
+	// [reconstructed] as in original
 	add	x2, x0, #SYSREG_OFFSET(DACR32_EL2)
 	mrs	x4, dacr32_el2
 	mrs	x5, ifsr32_el2
