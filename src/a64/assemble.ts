@@ -17,27 +17,45 @@ import { gprByName } from './registers.ts';
  * shift or extend such as `lsl #12`. An empty operand text gives no operands.
  */
 export function splitOperands(text: string): string[] {
+  return [...operandTexts(text)];
+}
+
+/** splitOperands, remembered: a source repeats the same operand text many times (macros). */
+const SPLIT = new Map<string, readonly string[]>();
+const MAX_SPLIT = 4096;
+
+function operandTexts(text: string): readonly string[] {
+  let parts = SPLIT.get(text);
+  if (parts === undefined) {
+    if (SPLIT.size >= MAX_SPLIT) SPLIT.clear();
+    parts = split(text);
+    SPLIT.set(text, parts);
+  }
+  return parts;
+}
+
+function split(text: string): string[] {
   const out: string[] = [];
   let depth = 0;
-  let current = '';
-  let quote: string | undefined;
-  for (const ch of text) {
-    if (quote !== undefined) {
-      current += ch;
-      if (ch === quote) quote = undefined;
-      continue;
+  let start = 0;
+  let quote = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 0x22 || c === 0x27) {
+      quote = c; // " or '
+    } else if (c === 0x5b || c === 0x28 || c === 0x7b) {
+      depth++; // [ ( {
+    } else if (c === 0x5d || c === 0x29 || c === 0x7d) {
+      depth--; // ] ) }
+    } else if (c === 0x2c && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
     }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '[' || ch === '(' || ch === '{') depth++;
-    else if (ch === ']' || ch === ')' || ch === '}') depth--;
-    else if (ch === ',' && depth === 0) {
-      out.push(current.trim());
-      current = '';
-      continue;
-    }
-    current += ch;
   }
-  if (current.trim() !== '' || out.length > 0) out.push(current.trim());
+  const last = text.slice(start).trim();
+  if (last !== '' || out.length > 0) out.push(last);
   return out;
 }
 
@@ -220,7 +238,7 @@ function encodeOrRank(entry: InsnEntry, tokens: readonly string[], env: Statemen
   return insertFields(f, entry.compiled);
 }
 
-function formsFor(mnemonic: string, tokens: string[]): { forms: readonly InsnEntry[]; tokens: string[] } | undefined {
+function formsFor(mnemonic: string, tokens: readonly string[]): { forms: readonly InsnEntry[]; tokens: readonly string[] } | undefined {
   const direct = ENTRIES_BY_MNEMONIC.get(mnemonic);
   if (direct) return { forms: direct, tokens };
   // `b.eq`: the condition is the template's first operand.
@@ -241,8 +259,13 @@ const CANDIDATES = new Map<readonly InsnEntry[], Map<string, readonly InsnEntry[
 const MAX_SHAPE_KEYS = 256;
 
 function candidates(forms: readonly InsnEntry[], tokens: readonly string[], env: StatementOperands): readonly InsnEntry[] {
-  const shapes = tokens.map((t) => writtenShape(t, env));
-  const key = tokens.map((t, i) => (t === '' ? '' : shapes[i])).join(',');
+  const shapes: WrittenShape[] = [];
+  let key = '';
+  for (const token of tokens) {
+    const shape = writtenShape(token, env);
+    shapes.push(shape);
+    key += token === '' ? ',' : `${shape},`;
+  }
   let byShape = CANDIDATES.get(forms);
   if (byShape === undefined) CANDIDATES.set(forms, (byShape = new Map()));
   let list = byShape.get(key);
@@ -256,7 +279,7 @@ function candidates(forms: readonly InsnEntry[], tokens: readonly string[], env:
 
 export function assembleInstruction(mnemonic: string, operands: string, ctx: AsmContext): EncodedInstruction {
   const name = mnemonic.trim().toLowerCase();
-  const found = formsFor(name, splitOperands(operands));
+  const found = formsFor(name, operandTexts(operands));
   if (!found) fail('HL0501', `unknown mnemonic '${mnemonic}'`, ctx.origin);
   const env = new StatementOperands(ctx);
   for (const entry of candidates(found.forms, found.tokens, env)) {
