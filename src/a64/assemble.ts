@@ -82,7 +82,7 @@ const SIMD_VIEW = /^([bhsdq])([0-9]|[12][0-9]|3[01])$/;
  * remembers register names (every form asks again about the same few operands) and holds the
  * relocation and warnings of the form being tried, so that only the chosen form's reach the context.
  */
-class StatementOperands implements OperandEnv {
+export class StatementOperands implements OperandEnv {
   readonly pc: bigint;
   relocation: OperandEnv['relocation'];
   warnings: [DiagnosticCode, string][] | undefined;
@@ -127,9 +127,9 @@ class StatementOperands implements OperandEnv {
 }
 
 /** What one written operand looks like, in the terms of OperandShape ('other' fits no shape). */
-type WrittenShape = Exclude<OperandShape, 'R'> | 'other';
+export type WrittenShape = Exclude<OperandShape, 'R'> | 'other';
 
-function writtenShape(token: string, env: StatementOperands): WrittenShape {
+export function writtenShape(token: string, env: OperandEnv): WrittenShape {
   if (token.startsWith('[')) return 'address';
   const name = env.registerName(token);
   if (name !== undefined) {
@@ -144,7 +144,7 @@ function writtenShape(token: string, env: StatementOperands): WrittenShape {
   return 'immediate';
 }
 
-function shapeFits(shape: OperandShape | undefined, written: WrittenShape): boolean {
+export function shapeFits(shape: OperandShape | undefined, written: WrittenShape): boolean {
   if (shape === undefined) return true;
   if (shape === 'R') return written === 'W' || written === 'X';
   return shape === written;
