@@ -165,7 +165,7 @@ export const VCPU_CONTEXT = offsetof<kvm_vcpu>('arch.ctxt');
 export const VCPU_SP_EL1 = offsetof<kvm_vcpu>('arch.ctxt.gp_regs.sp_el1');
 export const VCPU_ELR_EL1 = offsetof<kvm_vcpu>('arch.ctxt.gp_regs.elr_el1');
 // Bytes between the ELR_EL1 slot's end and spsr[KVM_SPSR_EL1]: where the shared path puts SPSR_EL1
-export const VCPU_SPSR_EL1_GAP = offsetof<kvm_vcpu>('arch.ctxt.gp_regs.spsr[KVM_SPSR_EL1]') - offsetof<kvm_vcpu>('arch.ctxt.gp_regs.elr_el1') - 8;
+export const VCPU_SPSR_EL1_GAP = offsetof<kvm_vcpu>('arch.ctxt.gp_regs.spsr') + KVM_SPSR_EL1 * sizeof<u64>() - offsetof<kvm_vcpu>('arch.ctxt.gp_regs.elr_el1') - sizeof<u64>();
 export const VCPU_SYSREGS = offsetof<kvm_vcpu>('arch.ctxt.sys_regs');
 export const VCPU_FPSIMD = offsetof<kvm_vcpu>('arch.ctxt.gp_regs.fp_regs');
 export const VCPU_HCR_EL2 = offsetof<kvm_vcpu>('arch.hcr_el2');
@@ -187,7 +187,7 @@ export const VCPU_SIZE = sizeof<kvm_vcpu>();
 // asm-offsets.c: the host context (struct kvm_host_context) and the kvm
 export const HOST_GPRS = offsetof<kvm_host_context>('regs');
 export const HOST_ELR_EL1 = offsetof<kvm_host_context>('elr_el1');
-export const HOST_SPSR_EL1_GAP = offsetof<kvm_host_context>('spsr_el1') - offsetof<kvm_host_context>('elr_el1') - 8;
+export const HOST_SPSR_EL1_GAP = offsetof<kvm_host_context>('spsr_el1') - offsetof<kvm_host_context>('elr_el1') - sizeof<u64>();
 export const HOST_SYSREGS = offsetof<kvm_host_context>('sys_regs');
 export const HOST_FPSIMD = offsetof<kvm_host_context>('fp_regs');
 export const HOST_CONTEXT_SIZE = sizeof<kvm_host_context>();
