@@ -17,13 +17,13 @@ export interface MachineEvent {
 }
 
 /** Result of an address translation (AT): the physical address, or a fault with its status code. */
-export type TranslationResult = { pa: bigint } | { fault: number };
+export type TranslationResult<V = bigint> = { pa: V } | { fault: number };
 
-/** How AT instructions translate; `op` is the operation name (`s1e1r`). */
-export type Translation = (op: string, va: bigint) => TranslationResult;
+/** How AT instructions translate; `op` is the operation name (`s1e1r`). Values of the machine's domain. */
+export type Translation<V = bigint> = (op: string, va: V) => TranslationResult<V>;
 
 /** The default translation: every AT faults (PAR_EL1.F = 1), as with no tables set up. */
-export const faultingTranslation: Translation = () => ({ fault: 0 });
+export const faultingTranslation = (): { fault: number } => ({ fault: 0 });
 
 export class Machine<V> {
   readonly events: MachineEvent[] = [];
@@ -31,7 +31,7 @@ export class Machine<V> {
   exit: { status: bigint } | undefined;
   /** Text written through semihosting SYS_WRITE0 / SYS_WRITEC. */
   output = '';
-  translate: Translation = faultingTranslation;
+  translate: Translation<V> = faultingTranslation;
   recordEvents = true;
   /**
    * Why an exception may not enter the vector at this address (undefined: it may); the runner

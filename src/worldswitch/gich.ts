@@ -2,6 +2,8 @@
 // architecture's offsets. HYP reads and writes it while switching the vgic; the scenario plays the
 // hardware (the guest's run changes VMCR, APR, the list registers and the status registers).
 
+import type { Domain } from '../a64/domain.ts';
+import { concreteDomain } from '../a64/domain-concrete.ts';
 import { MachineFault, hex64 } from '../machine/faults.ts';
 import type { AccessBytes, Device } from '../machine/memory.ts';
 
@@ -22,16 +24,20 @@ export const GICH = {
 /** Registers the hypervisor cannot write: VTR describes the hardware, the rest is status it computes. */
 const READ_ONLY = new Set<number>([GICH.VTR, GICH.MISR, GICH.EISR0, GICH.EISR1, GICH.ELRSR0, GICH.ELRSR1]);
 
-export class GichDevice implements Device<bigint> {
+/** The device holds values of any domain (32-bit values; a symbolic proof keeps terms). */
+export class GichDevice<V = bigint> implements Device<V> {
   /** Register values by offset (32-bit). */
-  readonly registers = new Map<number, bigint>();
+  readonly registers = new Map<number, V>();
+  private readonly zero: V;
 
   constructor(
     readonly base: bigint,
     /** Implemented list registers: GICH_VTR.ListRegs + 1. */
     readonly nrLr: number,
+    readonly dom: Domain<V> = concreteDomain as unknown as Domain<V>,
   ) {
-    this.registers.set(GICH.VTR, BigInt(nrLr - 1));
+    this.zero = dom.constant(0n, 32);
+    this.registers.set(GICH.VTR, dom.constant(BigInt(nrLr - 1), 32));
   }
 
   /** Whether `offset` is a register this GICH implements (LRs beyond nrLr are reserved: RAZ/WI). */
@@ -40,23 +46,23 @@ export class GichDevice implements Device<bigint> {
     return (Object.values(GICH) as number[]).includes(offset);
   }
 
-  read(offset: number, bytes: AccessBytes): bigint {
+  read(offset: number, bytes: AccessBytes): V {
     this.checkWord(offset, bytes, false);
-    return this.implements(offset) ? (this.registers.get(offset) ?? 0n) : 0n;
+    return this.implements(offset) ? (this.registers.get(offset) ?? this.zero) : this.zero;
   }
 
-  write(offset: number, bytes: AccessBytes, value: bigint): void {
+  write(offset: number, bytes: AccessBytes, value: V): void {
     this.checkWord(offset, bytes, true);
-    if (this.implements(offset) && !READ_ONLY.has(offset)) this.registers.set(offset, BigInt.asUintN(32, value));
+    if (this.implements(offset) && !READ_ONLY.has(offset)) this.registers.set(offset, this.dom.extract(value, 31, 0));
   }
 
-  /** The hardware's side: set any register (status registers included). */
-  set(offset: number, value: bigint): void {
-    this.registers.set(offset, BigInt.asUintN(32, value));
+  /** The hardware's side: set any register (status registers included); `value` is 32 bits or wider. */
+  set(offset: number, value: V): void {
+    this.registers.set(offset, this.dom.extract(value, 31, 0));
   }
 
-  get(offset: number): bigint {
-    return this.registers.get(offset) ?? 0n;
+  get(offset: number): V {
+    return this.registers.get(offset) ?? this.zero;
   }
 
   /** GICv2 registers take aligned 32-bit accesses; anything else is an external abort. */

@@ -17,20 +17,20 @@ import type { GichDevice } from './gich.ts';
 import { AARCH32_SPSRS, GUEST_EL2_CONTROLS, HOST_EL2_CONTROLS, HOST_SYSREG_SLOTS, SYSREG_SLOTS, catalogRegister } from './registers.ts';
 import type { VcpuView } from './vcpu-fields.ts';
 
-/** A plain record of named values, in a stable order. */
-export type Observation = Record<string, bigint>;
+/** A plain record of named values, in a stable order (numbers, or a symbolic proof's terms). */
+export type Observation<V = bigint> = Record<string, V>;
 
-function sysreg(m: Machine<bigint>, name: string): bigint {
+function sysreg<V>(m: Machine<V>, name: string): V {
   return m.state.stored(catalogRegister(name));
 }
 
 /** The EL1 state common to both points: GPRs, stack pointers, ELR/SPSR_EL1, FP/SIMD. */
-function el1Registers(m: Machine<bigint>, prefix: string, out: Observation, gprs: readonly number[]): void {
+function el1Registers<V>(m: Machine<V>, prefix: string, out: Observation<V>, gprs: readonly number[]): void {
   const s = m.state;
   for (const n of gprs) out[`${prefix}.${n === 30 && prefix === 'host-return' ? 'lr' : `x${n}`}`] = s.X(n);
 }
 
-function fpRegisters(m: Machine<bigint>, prefix: string, out: Observation): void {
+function fpRegisters<V>(m: Machine<V>, prefix: string, out: Observation<V>): void {
   for (let n = 0; n < 32; n++) out[`${prefix}.v${n}`] = m.state.Vreg(n);
   out[`${prefix}.fpsr`] = m.state.stored(REG.fpsr);
   out[`${prefix}.fpcr`] = m.state.stored(REG.fpcr);
@@ -42,18 +42,19 @@ const HOST_GPRS = [0, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30];
 
 /**
  * At the guest entry, just after its eret. `pstate` is SPSR_EL2 at that eret: the PSTATE the guest
- * resumes with (the core keeps only NZCV, DAIF, EL, SP and nRW of an AArch32 PSTATE).
+ * resumes with (the core keeps only NZCV, DAIF, EL, SP and nRW of an AArch32 PSTATE); `pc` is the
+ * address the eret took from ELR_EL2.
  */
-export function observeGuestEntry(m: Machine<bigint>, pstate: bigint, aarch32: boolean, gich: GichDevice | undefined): Observation {
+export function observeGuestEntry<V>(m: Machine<V>, pstate: V, pc: V, aarch32: boolean, gich: GichDevice<V> | undefined): Observation<V> {
   const s = m.state;
   const p = 'guest-entry';
-  const out: Observation = {};
+  const out: Observation<V> = {};
   el1Registers(m, p, out, ALL_GPRS);
   out[`${p}.sp_el0`] = s.SPOf(0);
   out[`${p}.sp_el1`] = s.SPOf(1);
   out[`${p}.elr_el1`] = s.stored(REG.elr_el1);
   out[`${p}.spsr_el1`] = s.stored(REG.spsr_el1);
-  out[`${p}.pc`] = BigInt(s.pc);
+  out[`${p}.pc`] = pc;
   out[`${p}.pstate`] = pstate;
   for (const slot of SYSREG_SLOTS) {
     if (slot.aarch32 && !aarch32) continue;
@@ -74,31 +75,31 @@ export function observeGuestEntry(m: Machine<bigint>, pstate: bigint, aarch32: b
 }
 
 /** After an eret that (should) resume the guest where it faulted (the PAR_EL1.F retry of a permission fault). */
-export function observeGuestRetry(m: Machine<bigint>, pstate: bigint): Observation {
+export function observeGuestRetry<V>(m: Machine<V>, pstate: V, pc: V): Observation<V> {
   const s = m.state;
   const p = 'guest-retry';
-  const out: Observation = {};
+  const out: Observation<V> = {};
   el1Registers(m, p, out, ALL_GPRS);
   out[`${p}.sp_el0`] = s.SPOf(0);
   out[`${p}.sp_el1`] = s.SPOf(1);
   out[`${p}.elr_el1`] = s.stored(REG.elr_el1);
   out[`${p}.spsr_el1`] = s.stored(REG.spsr_el1);
-  out[`${p}.pc`] = BigInt(s.pc);
+  out[`${p}.pc`] = pc;
   out[`${p}.pstate`] = pstate;
   return out;
 }
 
 /** Back at EL1 after the host's hvc, with the vcpu as HYP left it. */
-export function observeHostReturn(m: Machine<bigint>, vcpu: VcpuView, gich: GichDevice | undefined): Observation {
+export function observeHostReturn<V>(m: Machine<V>, vcpu: VcpuView<V>, gich: GichDevice<V> | undefined): Observation<V> {
   const s = m.state;
   const p = 'host-return';
-  const out: Observation = {};
+  const out: Observation<V> = {};
   el1Registers(m, p, out, HOST_GPRS);
   out[`${p}.sp`] = s.SP();
   out[`${p}.sp_el0`] = s.SPOf(0);
   out[`${p}.elr_el1`] = s.stored(REG.elr_el1);
   out[`${p}.spsr_el1`] = s.stored(REG.spsr_el1);
-  out[`${p}.pc`] = BigInt(s.pc);
+  out[`${p}.pc`] = m.dom.constant(BigInt(s.pc), 64);
   out[`${p}.pstate`] = GetPSRFromPSTATE(s);
   for (const slot of HOST_SYSREG_SLOTS) out[`${p}.${slot.register}`] = sysreg(m, slot.readAtEL1 ?? slot.register);
   fpRegisters(m, p, out);

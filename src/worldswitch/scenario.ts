@@ -14,10 +14,12 @@
 // is a failure: a coded diagnostic with the origin of the instruction responsible.
 
 import { diagnostic, originOf } from '../asm/diagnostics.ts';
+import type { Domain } from '../a64/domain.ts';
+import { SymbolicValueError } from '../a64/domain.ts';
 import type { Diagnostic, DiagnosticCode, Origin } from '../asm/diagnostics.ts';
 import { TakeException } from '../a64/semantics/exceptions.ts';
 import { hex64, MachineFault } from '../machine/faults.ts';
-import type { Slot } from '../machine/image.ts';
+import type { Image, Slot } from '../machine/image.ts';
 import { slotAt } from '../machine/image.ts';
 import { assertInterrupt, takePendingInterrupt } from '../machine/interrupts.ts';
 import type { Machine } from '../machine/machine.ts';
@@ -36,15 +38,27 @@ import type { Variant } from './variant.ts';
 import { DATA_BASE, GICH_SIZE, HYP_STACK_SIZE, RAM_BASE, RAM_SIZE } from './world.ts';
 import type { GuestContext, World } from './world.ts';
 
-export interface WorldSwitchOptions {
+export interface WorldSwitchOptions<V = bigint> {
   /** Record every step (PC, origin, registers and memory written). */
   trace?: boolean;
   /** Steps allowed for each stretch of HYP code (host call to guest entry, exit to host return). */
   maxSteps?: number;
+  /** The core the scenario runs on (default: the concrete machine); the symbolic proof gives its own. */
+  backend?: WorldSwitchBackend<V>;
+}
+
+/**
+ * A machine of some value domain for the scenario: the world image compiled for the domain, and a
+ * fresh machine with RAM mapped (RAM_BASE, RAM_SIZE), the image loaded, at EL1.
+ */
+export interface WorldSwitchBackend<V> {
+  dom: Domain<V>;
+  image: Image<V>;
+  machine(): Machine<V>;
 }
 
 /** A stretch of the run for the trace: HYP code the core executed, or what the scenario did. */
-export type TraceSegment = { kind: 'run'; title: string; entries: TraceEntry<bigint>[] } | { kind: 'scenario'; title: string };
+export type TraceSegment<V = bigint> = { kind: 'run'; title: string; entries: TraceEntry<V>[] } | { kind: 'scenario'; title: string };
 
 /** A store outside the regions a variant may write (vcpu, host context, hyp stack, GICH). */
 export interface StrayWrite {
@@ -53,20 +67,22 @@ export interface StrayWrite {
   pc: bigint;
 }
 
-export interface WorldSwitchRun {
+export interface WorldSwitchRun<V = bigint> {
   variant: string;
-  world: World;
-  guestEntry?: Observation;
+  world: World<V>;
+  guestEntry?: Observation<V>;
   /** After the PAR_EL1.F retry of a permission fault: the guest resumed where it faulted. */
-  guestRetry?: Observation;
-  hostReturn?: Observation;
+  guestRetry?: Observation<V>;
+  hostReturn?: Observation<V>;
   /** The first failure, if any: the run stops there. */
   failure?: Diagnostic;
   steps: number;
   /** Deepest use of the hyp stack, in bytes below its top. */
   hypStackDepth: number;
   strayWrites: StrayWrite[];
-  trace?: TraceSegment[];
+  trace?: TraceSegment<V>[];
+  /** The machine as the run left it (the proof reads its memory for the frame rule). */
+  machine?: Machine<V>;
 }
 
 const DEFAULT_MAX_STEPS = 100_000;
@@ -84,8 +100,8 @@ function failure(code: DiagnosticCode, message: string, origin: Origin): never {
   throw new WorldSwitchFailure(diagnostic(code, message, origin));
 }
 
-export function runWorldSwitch(variant: Variant, world: World, options: WorldSwitchOptions = {}): WorldSwitchRun {
-  const result: WorldSwitchRun = { variant: variant.name, world, steps: 0, hypStackDepth: 0, strayWrites: [], ...(options.trace ? { trace: [] } : {}) };
+export function runWorldSwitch<V = bigint>(variant: Variant, world: World<V>, options: WorldSwitchOptions<V> = {}): WorldSwitchRun<V> {
+  const result: WorldSwitchRun<V> = { variant: variant.name, world, steps: 0, hypStackDepth: 0, strayWrites: [], ...(options.trace ? { trace: [] } : {}) };
   try {
     new Scenario(variant, world, options, result).play();
   } catch (e) {
@@ -96,20 +112,41 @@ export function runWorldSwitch(variant: Variant, world: World, options: WorldSwi
   return result;
 }
 
-class Scenario {
-  readonly m: Machine<bigint>;
+/** The concrete machine of the scenario. */
+function concreteBackend(variant: Variant): WorldSwitchBackend<bigint> {
+  const image = worldImage(variant).image;
+  return { dom: image.dom, image, machine: () => concreteMachine(image, { ramBase: RAM_BASE, ramSize: RAM_SIZE, el: 1 }) };
+}
+
+/** Where the core needs a number but the world's value may be symbolic: its number, or `standIn`. */
+function numberOr<V>(D: Domain<V>, value: V, standIn: bigint): bigint {
+  try {
+    return D.concrete(value, 64, 'value');
+  } catch (e) {
+    if (e instanceof SymbolicValueError) return standIn;
+    throw e;
+  }
+}
+
+/** The PC a symbolic guest is given while the scenario plays it (its value is observed as a term). */
+const GUEST_PC_STAND_IN = 0x1000n;
+
+class Scenario<V> {
+  readonly m: Machine<V>;
+  readonly D: Domain<V>;
   readonly w: WorldImage;
-  readonly vcpu: VcpuView;
-  readonly gich: GichDevice | undefined;
+  readonly image: Image<V>;
+  readonly vcpu: VcpuView<V>;
+  readonly gich: GichDevice<V> | undefined;
   readonly aarch32: boolean;
   /** Calls of the `at` translation so far (the first may fail, for the retry path). */
   private translations = 0;
 
   constructor(
     readonly variant: Variant,
-    readonly world: World,
-    readonly options: WorldSwitchOptions,
-    readonly result: WorldSwitchRun,
+    readonly world: World<V>,
+    readonly options: WorldSwitchOptions<V>,
+    readonly result: WorldSwitchRun<V>,
   ) {
     this.w = worldImage(variant);
     this.aarch32 = world.config.guest === 'aarch32';
@@ -117,10 +154,14 @@ class Scenario {
     if (image.base + image.bytes.length > Number(DATA_BASE)) {
       failure('HL0712', `the HYP image (${image.bytes.length} bytes) does not fit below the scenario's data area`, originOf(variant.hypSource));
     }
-    this.m = concreteMachine(image, { ramBase: RAM_BASE, ramSize: RAM_SIZE, el: 1 });
+    const backend = options.backend ?? (concreteBackend(variant) as unknown as WorldSwitchBackend<V>);
+    this.D = backend.dom;
+    this.image = backend.image;
+    this.m = backend.machine();
+    result.machine = this.m;
     const p = world.placement;
     if (world.config.gic.present) {
-      this.gich = new GichDevice(p.gich, world.config.gic.nrLr);
+      this.gich = new GichDevice(p.gich, world.config.gic.nrLr, this.D);
       this.m.memory.mapDevice('gich', p.gich, GICH_SIZE, this.gich);
     }
     this.vcpu = new VcpuView(variant.layout, this.m.memory, p.vcpu);
@@ -136,9 +177,9 @@ class Scenario {
     // Host call to guest entry.
     let eret = this.runToEret('host call: hvc into HYP up to the eret into the guest');
     this.expectEretAt(eret, '__kvm_vcpu_guest_entry', 'the eret into the guest');
-    const entryPstate = this.takeEret(eret, 'the guest');
+    const entry = this.takeEret(eret, 'the guest');
     this.expectGuestState(eret);
-    this.result.guestEntry = observeGuestEntry(this.m, entryPstate, this.aarch32, this.gich);
+    this.result.guestEntry = observeGuestEntry(this.m, entry.spsr, entry.pc, this.aarch32, this.gich);
 
     // The guest's run and its exit, then HYP back to the host.
     this.playGuestRun();
@@ -146,9 +187,9 @@ class Scenario {
     for (;;) {
       eret = this.runToEret('exit: through the vectors back to the host');
       if (eret.address !== this.variant.symbols.__kvm_hyp_host_return && this.isPlannedRetry()) {
-        const pstate = this.takeEret(eret, 'the guest (PAR_EL1.F retry)');
+        const retry = this.takeEret(eret, 'the guest (PAR_EL1.F retry)');
         this.expectGuestState(eret);
-        this.result.guestRetry = observeGuestRetry(this.m, pstate);
+        this.result.guestRetry = observeGuestRetry(this.m, retry.spsr, retry.pc);
         this.scenario('the guest faults again; this time the stage 1 walk succeeds');
         this.takeExit();
         continue;
@@ -171,18 +212,20 @@ class Scenario {
     const s = this.m.state;
     const h = this.world.host;
     const p = this.world.placement;
-    const set = (name: string, value: bigint): void => s.store(catalogRegister(name), value);
+    const D = this.D;
+    const k = (value: bigint): V => D.constant(value, 64);
+    const set = (name: string, value: V): void => s.store(catalogRegister(name), value);
     // EL2 as the host kernel leaves it for kvm_call_hyp (variants/README.md, "The host's call").
-    set('hcr_el2', 1n << 31n);
-    set('vttbr_el2', 0n);
-    set('cptr_el2', 0n);
-    set('hstr_el2', 0n);
+    set('hcr_el2', k(1n << 31n));
+    set('vttbr_el2', k(0n));
+    set('cptr_el2', k(0n));
+    set('hstr_el2', k(0n));
     set('mdcr_el2', h.mdcr_el2);
     set('cnthctl_el2', h.cnthctl_el2);
-    set('cntvoff_el2', 0n);
-    set('vbar_el2', this.variant.symbols.__kvm_hyp_vector);
-    set('tpidr_el2', 0n);
-    s.setSPOf(2, p.hypStackTop);
+    set('cntvoff_el2', k(0n));
+    set('vbar_el2', k(this.variant.symbols.__kvm_hyp_vector));
+    set('tpidr_el2', k(0n));
+    s.setSPOf(2, k(p.hypStackTop));
     // The physical MPIDR, which the host also reads at EL1 (VMPIDR_EL2 = MPIDR_EL1, as KVM sets it up).
     set('mpidr_el1', h.sysregs.MPIDR_EL1!);
     set('vmpidr_el2', h.sysregs.MPIDR_EL1!);
@@ -196,33 +239,34 @@ class Scenario {
     h.v.forEach((v, n) => s.setVreg(n, v));
     set('fpsr', h.fpsr);
     set('fpcr', h.fpcr);
-    s.setNZCV((h.flags >> 28n) & 0xfn);
-    s.setDAIF((h.flags >> 6n) & 0xfn);
+    s.setNZCV(D.extract(h.flags, 31, 28));
+    s.setDAIF(D.extract(h.flags, 9, 6));
     s.pstate.EL = 1;
     s.setSPSel(1);
     s.pc = Number(this.w.host.start);
     // The host's arguments for kvm_call_hyp.
-    this.m.memory.store(this.w.host.hypFunction, 8, this.variant.symbols.__kvm_vcpu_run);
-    this.m.memory.store(this.w.host.hypArgument, 8, p.vcpu);
+    this.m.memory.store(this.w.host.hypFunction, 8, k(this.variant.symbols.__kvm_vcpu_run));
+    this.m.memory.store(this.w.host.hypArgument, 8, k(p.vcpu));
   }
 
   private prepareVcpu(): void {
     const layout = this.variant.layout;
     const world = this.world;
     const p = world.placement;
+    const D = this.D;
     const kvm = new StructView(layout, 'kvm', this.m.memory, p.kvm);
     kvm.write('arch.vttbr', world.kvm.vttbr);
     kvm.write('arch.timer.cntvoff', world.kvm.cntvoff);
-    kvm.write('arch.timer.enabled', world.config.timerEnabled ? 1n : 0n);
-    kvm.write('arch.vgic.vctrl_base', world.config.gic.present ? p.gich : 0n);
-    this.vcpu.view.write('kvm', p.kvm);
-    if (this.variant.hasHostContext) this.vcpu.view.write('arch.host_cpu_context', p.hostContext);
+    kvm.write('arch.timer.enabled', D.constant(world.config.timerEnabled ? 1n : 0n, 32));
+    kvm.write('arch.vgic.vctrl_base', D.constant(world.config.gic.present ? p.gich : 0n, 64));
+    this.vcpu.view.write('kvm', D.constant(p.kvm, 64));
+    if (this.variant.hasHostContext) this.vcpu.view.write('arch.host_cpu_context', D.constant(p.hostContext, 64));
     const values = contextValues(world.vcpu);
     values['vcpu.hcr_el2'] = world.vcpu.hcr_el2;
     values['vcpu.fault.esr_el2'] = world.vcpu.fault.esr_el2;
     values['vcpu.fault.far_el2'] = world.vcpu.fault.far_el2;
     values['vcpu.fault.hpfar_el2'] = world.vcpu.fault.hpfar_el2;
-    values['vcpu.vgic.nr_lr'] = BigInt(world.config.gic.nrLr);
+    values['vcpu.vgic.nr_lr'] = D.constant(BigInt(world.config.gic.nrLr), 32);
     for (const f of this.vcpu.fields) this.vcpu.write(f.name, values[f.name]!);
   }
 
@@ -253,11 +297,11 @@ class Scenario {
   // Running HYP code
 
   /** Runs until the next eret at EL2 (returned, not yet executed); panics, faults and runaways fail. */
-  private runToEret(title: string): Slot<bigint> {
+  private runToEret(title: string): Slot<V> {
     const panic = this.variant.symbols.__kvm_hyp_panic;
-    let previous: Slot<bigint> | undefined;
-    let stop: Slot<bigint> | undefined;
-    const r = run(this.w.image, this.m, {
+    let previous: Slot<V> | undefined;
+    let stop: Slot<V> | undefined;
+    const r = run(this.image, this.m, {
       maxSteps: this.options.maxSteps ?? DEFAULT_MAX_STEPS,
       trace: this.options.trace ?? false,
       stopBefore: (m, slot) => {
@@ -279,39 +323,54 @@ class Scenario {
   }
 
   /** Reached __kvm_hyp_panic: say which exception got there, at the instruction that raised it if HYP's. */
-  private panicked(previous: Slot<bigint> | undefined): never {
+  private panicked(previous: Slot<V> | undefined): never {
     const s = this.m.state;
     const events = this.m.events.filter((e) => e.kind === 'exception');
     const last = events[events.length - 1];
-    const elr = s.stored(REG.elr_el2);
-    const esr = s.stored(REG.esr_el2);
-    const raisedBy = elr < BigInt(Number.MAX_SAFE_INTEGER) ? slotAt(this.w.image, Number(elr)) : undefined;
+    const elr = numberOr(this.D, s.stored(REG.elr_el2), -1n);
+    const raisedBy = elr >= 0n && elr < BigInt(Number.MAX_SAFE_INTEGER) ? slotAt(this.image, Number(elr)) : undefined;
     const origin = raisedBy?.origin ?? previous?.origin ?? originOf(this.variant.hypSource);
     const what = last === undefined ? 'no exception was taken' : `the last exception: ${last.name}`;
-    failure('HL0711', `reached __kvm_hyp_panic (${what}; ESR_EL2 ${hex64(esr)}, ELR_EL2 ${hex64(elr)}${raisedBy ? ` '${raisedBy.text}'` : ''})`, origin);
+    failure('HL0711', `reached __kvm_hyp_panic (${what}; ESR_EL2 ${this.text(s.stored(REG.esr_el2))}, ELR_EL2 ${this.text(s.stored(REG.elr_el2))}${raisedBy ? ` '${raisedBy.text}'` : ''})`, origin);
   }
 
-  private expectEretAt(eret: Slot<bigint>, symbol: '__kvm_vcpu_guest_entry' | '__kvm_hyp_host_return', what: string): void {
+  /** A value for a message: hex, or 'symbolic'. */
+  private text(v: V): string {
+    const n = numberOr(this.D, v, -1n);
+    return n < 0n ? '(symbolic)' : hex64(n);
+  }
+
+  private expectEretAt(eret: Slot<V>, symbol: '__kvm_vcpu_guest_entry' | '__kvm_hyp_host_return', what: string): void {
     if (eret.address !== this.variant.symbols[symbol]) {
-      const target = `ELR_EL2 ${hex64(this.m.state.stored(REG.elr_el2))}, SPSR_EL2 ${hex64(this.m.state.stored(REG.spsr_el2))}`;
+      const target = `ELR_EL2 ${this.text(this.m.state.stored(REG.elr_el2))}, SPSR_EL2 ${this.text(this.m.state.stored(REG.spsr_el2))}`;
       failure('HL0712', `an eret at ${hex64(eret.address)} (${target}) where ${what} was expected at ${symbol} (${hex64(this.variant.symbols[symbol])})`, eret.origin);
     }
   }
 
-  /** Executes the eret the run stopped before; returns the SPSR_EL2 it restored. Illegal returns fail. */
-  private takeEret(eret: Slot<bigint>, to: string): bigint {
+  /**
+   * Executes the eret the run stopped before; returns the SPSR_EL2 it restored and the address it took
+   * (ELR_EL2, its low 32 bits into AArch32). Illegal returns fail. A symbolic ELR_EL2 (a guest's PC
+   * in the proof) is observed as its term while the core, whose PC is a number, runs on a stand-in.
+   */
+  private takeEret(eret: Slot<V>, to: string): { spsr: V; pc: V } {
     const s = this.m.state;
+    const D = this.D;
     const spsr = s.stored(REG.spsr_el2);
+    const elr = s.stored(REG.elr_el2);
+    const pc = D.decide(D.extract(spsr, 4, 4)) ? D.zeroExtend(D.extract(elr, 31, 0), 32, 64) : elr;
+    const standIn = numberOr(D, elr, -1n) < 0n;
+    if (standIn) s.store(REG.elr_el2, D.constant(GUEST_PC_STAND_IN, 64));
     s.pc = Number(eret.address) + 4;
     this.result.steps++;
     eret.exec(this.m);
-    this.scenario(`eret to ${to} at ${hex64(BigInt(s.pc))} (${this.mode()})`);
-    if (s.pstate.IL === 1) failure('HL0707', `the eret to ${to} is an illegal exception return: ${this.m.illegalReturn ?? 'SPSR.IL set'} (SPSR_EL2 ${hex64(spsr)})`, eret.origin);
-    return spsr;
+    if (standIn) s.store(REG.elr_el2, elr);
+    this.scenario(`eret to ${to} at ${this.text(pc)} (${this.mode()})`);
+    if (s.pstate.IL === 1) failure('HL0707', `the eret to ${to} is an illegal exception return: ${this.m.illegalReturn ?? 'SPSR.IL set'} (SPSR_EL2 ${this.text(spsr)})`, eret.origin);
+    return { spsr, pc };
   }
 
   /** After an eret into the guest: at the guest's EL and width. */
-  private expectGuestState(eret: Slot<bigint>): void {
+  private expectGuestState(eret: Slot<V>): void {
     const s = this.m.state;
     const width = s.pstate.nRW === 1 ? 'aarch32' : 'aarch64';
     if (s.pstate.EL === 2 || width !== this.world.config.guest) {
@@ -330,8 +389,8 @@ class Scenario {
   /** The guest runs: every register it can write takes the world's fresh value. */
   private playGuestRun(): void {
     const s = this.m.state;
-    const g: GuestContext = this.world.run;
-    const set = (name: string, value: bigint): void => s.store(catalogRegister(name), value);
+    const g: GuestContext<V> = this.world.run;
+    const set = (name: string, value: V): void => s.store(catalogRegister(name), value);
     g.x.forEach((v, n) => s.setX(n, v));
     s.setSPOf(0, g.sp_el0);
     s.setSPOf(1, g.sp_el1);
@@ -366,9 +425,11 @@ class Scenario {
   }
 
   /** PSTATE and PC of the guest at its exit. */
-  private enterGuestPstate(g: GuestContext): void {
+  private enterGuestPstate(g: GuestContext<V>): void {
     const s = this.m.state;
-    const mode = g.pstate & 0x1fn;
+    const D = this.D;
+    // The mode selects the core's EL and stack pointer: a number even in a symbolic world.
+    const mode = D.concrete(D.extract(g.pstate, 4, 0), 5, "the guest's mode (PSTATE.M)");
     if (this.aarch32) {
       s.pstate.nRW = 1;
       s.pstate.EL = mode === 0x10n ? 0 : 1;
@@ -379,9 +440,9 @@ class Scenario {
       s.pstate.SP = Number(mode & 1n) as 0 | 1;
     }
     s.pstate.IL = 0;
-    s.setNZCV((g.pstate >> 28n) & 0xfn);
-    s.setDAIF(this.aarch32 ? (g.pstate >> 6n) & 0x7n : (g.pstate >> 6n) & 0xfn);
-    s.pc = Number(g.pc);
+    s.setNZCV(D.extract(g.pstate, 31, 28));
+    s.setDAIF(this.aarch32 ? D.zeroExtend(D.extract(g.pstate, 8, 6), 3, 4) : D.extract(g.pstate, 9, 6));
+    s.pc = Number(numberOr(D, g.pc, GUEST_PC_STAND_IN));
   }
 
   /** The exit, taken to EL2 as the architecture routes it (VBAR_EL2 + 0x400/0x480, or 0x600/0x680 from AArch32). */
@@ -389,34 +450,45 @@ class Scenario {
     const world = this.world;
     const e = world.exit;
     const s = this.m.state;
+    const D = this.D;
     const g = world.run;
     if (s.pstate.EL === 2) this.enterGuestPstate(g);
+    const abort = world.config.exit === 'dabt' || world.config.exit === 'perm';
     try {
       if (world.config.exit === 'irq') {
         assertInterrupt(this.m, 'irq', { pulse: true });
-        if (!takePendingInterrupt(this.m)) failure('HL0712', `the guest's IRQ was not taken to EL2: HCR_EL2 ${hex64(s.stored(REG.hcr_el2))} does not route IRQs to EL2 (IMO)`, originOf(this.variant.hypSource));
+        if (!takePendingInterrupt(this.m)) failure('HL0712', `the guest's IRQ was not taken to EL2: HCR_EL2 ${this.text(s.stored(REG.hcr_el2))} does not route IRQs to EL2 (IMO)`, originOf(this.variant.hypSource));
       } else {
-        const syndrome = { ec: Number(e.esr >> 26n), il: 1 as const, iss: Number(e.esr & 0x1ffffffn) };
-        const abort = world.config.exit === 'dabt' || world.config.exit === 'perm';
-        TakeException(this.m, 2, 'sync', g.pc, abort ? { ...syndrome, far: e.far, hpfar: validFor('hpfar_el2', e.hpfar) } : syndrome);
+        // The exception class routes the exit: a number even in a symbolic world; the rest of the
+        // syndrome, FAR and HPFAR are written from the world's values below.
+        const syndrome = { ec: Number(D.concrete(D.extract(e.esr, 31, 26), 6, "the exit's ESR_EL2.EC")), il: 1 as const, iss: Number(numberOr(D, D.zeroExtend(D.extract(e.esr, 24, 0), 25, 64), 0n)) };
+        TakeException(this.m, 2, 'sync', numberOr(D, g.pc, GUEST_PC_STAND_IN), abort ? { ...syndrome, far: numberOr(D, e.far, 0n), hpfar: validFor('hpfar_el2', numberOr(D, e.hpfar, 0n)) } : syndrome);
       }
     } catch (err) {
       if (err instanceof MachineFault) failure(err.code, `the guest's exit (${world.config.exit}) was not taken: ${err.message}`, originOf(this.variant.hypSource));
       throw err;
     }
+    // What the architecture writes, as the world's values (the same numbers in a concrete world; terms
+    // where the core above needed numbers).
+    s.store(REG.elr_el2, g.pc);
+    if (world.config.exit !== 'irq') s.store(REG.esr_el2, e.esr);
+    if (abort) {
+      s.store(REG.far_el2, e.far);
+      s.store(REG.hpfar_el2, e.hpfar);
+    }
     // The core keeps NZCV, DAIF, EL and SP of PSTATE: the SPSR_EL2 of an AArch32 guest (mode, T, IT, GE,
     // Q) is the one the architecture writes from its full PSTATE.
     if (this.aarch32) s.store(REG.spsr_el2, g.pstate);
-    else if (s.stored(REG.spsr_el2) !== g.pstate) throw new Error(`internal: SPSR_EL2 ${hex64(s.stored(REG.spsr_el2))} is not the guest's PSTATE ${hex64(g.pstate)}`);
-    this.scenario(`exit: ${world.config.exit} from the ${world.config.guest} guest to EL2 at ${hex64(BigInt(s.pc))} (ESR_EL2 ${hex64(s.stored(REG.esr_el2))})`);
+    else if (s.stored(REG.spsr_el2) !== g.pstate) throw new Error(`internal: SPSR_EL2 ${this.text(s.stored(REG.spsr_el2))} is not the guest's PSTATE ${this.text(g.pstate)}`);
+    this.scenario(`exit: ${world.config.exit} from the ${world.config.guest} guest to EL2 at ${hex64(BigInt(s.pc))} (ESR_EL2 ${this.text(s.stored(REG.esr_el2))})`);
   }
 
   /** `at s1e1r` of the guest's faulting VA: the world's IPA (the first walk fails for the retry path). */
-  private translate(op: string, va: bigint): { pa: bigint } | { fault: number } {
+  private translate(op: string, va: V): { pa: V } | { fault: number } {
     this.translations++;
     const translationFaultLevel1 = 0b000101;
     if (this.world.config.parFault && this.translations === 1) return { fault: translationFaultLevel1 };
-    if (op === 's1e1r' && va === this.world.exit.far) return { pa: this.world.exit.ipa };
+    if (op === 's1e1r' && this.D.decide(this.D.eq(va, this.world.exit.far, 64))) return { pa: this.world.exit.ipa };
     return { fault: translationFaultLevel1 };
   }
 

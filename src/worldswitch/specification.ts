@@ -8,6 +8,8 @@
 // Each function returns the values it determines; values a variant may choose (its trap policy, e.g.
 // CPTR_EL2 while the guest runs) are left to the pairwise comparison with `original`.
 
+import type { Domain } from '../a64/domain.ts';
+import { concreteDomain } from '../a64/domain-concrete.ts';
 import { worldImage } from './host-program.ts';
 import type { Variant } from './variant.ts';
 import type { World } from './world.ts';
@@ -25,18 +27,23 @@ export interface SpecificationContext {
   vectors: bigint;
 }
 
-export function expectedGuestEntry(world: World): Observation {
+/** The concrete domain, as the default of the functions below (a symbolic proof passes its own). */
+function concrete<V>(): Domain<V> {
+  return concreteDomain as unknown as Domain<V>;
+}
+
+export function expectedGuestEntry<V = bigint>(world: World<V>, D: Domain<V> = concrete<V>()): Observation<V> {
   const p = 'guest-entry';
   const g = world.vcpu;
   const aarch32 = world.config.guest === 'aarch32';
-  const out: Observation = {};
+  const out: Observation<V> = {};
   g.x.forEach((v, n) => (out[`${p}.x${n}`] = v));
   out[`${p}.sp_el0`] = g.sp_el0;
   out[`${p}.sp_el1`] = g.sp_el1;
   out[`${p}.elr_el1`] = g.elr_el1;
   out[`${p}.spsr_el1`] = g.spsr_el1;
   // ERET to AArch32 takes ELR_EL2[31:0].
-  out[`${p}.pc`] = aarch32 ? BigInt.asUintN(32, g.pc) : g.pc;
+  out[`${p}.pc`] = aarch32 ? D.zeroExtend(D.extract(g.pc, 31, 0), 32, 64) : g.pc;
   out[`${p}.pstate`] = g.pstate;
   for (const slot of SYSREG_SLOTS) {
     if (slot.aarch32 && !aarch32) continue;
@@ -63,45 +70,46 @@ export function expectedGuestEntry(world: World): Observation {
 }
 
 /** The host's state as it made its hvc, and the exit code in x0. */
-export function expectedHostReturn(world: World, c: SpecificationContext): Observation {
+export function expectedHostReturn<V = bigint>(world: World<V>, c: SpecificationContext, D: Domain<V> = concrete<V>()): Observation<V> {
   const p = 'host-return';
   const h = world.host;
-  const out: Observation = {};
-  out[`${p}.x0`] = world.config.exit === 'irq' ? c.exitCodes.irq : c.exitCodes.trap;
+  const out: Observation<V> = {};
+  const k = (value: bigint): V => D.constant(value, 64);
+  out[`${p}.x0`] = k(world.config.exit === 'irq' ? c.exitCodes.irq : c.exitCodes.trap);
   for (let n = 19; n <= 29; n++) out[`${p}.x${n}`] = h.x[n]!;
   out[`${p}.lr`] = h.x[30]!;
   out[`${p}.sp`] = h.sp_el1;
   out[`${p}.sp_el0`] = h.sp_el0;
   out[`${p}.elr_el1`] = h.elr_el1;
   out[`${p}.spsr_el1`] = h.spsr_el1;
-  out[`${p}.pc`] = c.hostReturn;
-  out[`${p}.pstate`] = h.flags | 0b0101n; // EL1h
+  out[`${p}.pc`] = k(c.hostReturn);
+  out[`${p}.pstate`] = D.or(h.flags, k(0b0101n), 64); // EL1h
   for (const slot of HOST_SYSREG_SLOTS) out[`${p}.${slot.register}`] = h.sysregs[slot.slot]!;
   h.v.forEach((v, n) => (out[`${p}.v${n}`] = v));
   out[`${p}.fpsr`] = h.fpsr;
   out[`${p}.fpcr`] = h.fpcr;
   // The EL2 controls as the host had them (variants/README.md, "The host's call").
-  out[`${p}.hcr_el2`] = validFor('hcr_el2', 1n << 31n);
-  out[`${p}.vttbr_el2`] = 0n;
-  out[`${p}.cptr_el2`] = validFor('cptr_el2', 0n);
-  out[`${p}.hstr_el2`] = 0n;
+  out[`${p}.hcr_el2`] = k(validFor('hcr_el2', 1n << 31n));
+  out[`${p}.vttbr_el2`] = k(0n);
+  out[`${p}.cptr_el2`] = k(validFor('cptr_el2', 0n));
+  out[`${p}.hstr_el2`] = k(0n);
   out[`${p}.mdcr_el2`] = h.mdcr_el2;
   out[`${p}.cnthctl_el2`] = h.cnthctl_el2;
-  out[`${p}.cntvoff_el2`] = 0n;
-  out[`${p}.vbar_el2`] = c.vectors;
+  out[`${p}.cntvoff_el2`] = k(0n);
+  out[`${p}.vbar_el2`] = k(c.vectors);
   out[`${p}.vmpidr_el2`] = h.sysregs.MPIDR_EL1!;
-  out[`${p}.sp_el2`] = world.placement.hypStackTop;
+  out[`${p}.sp_el2`] = k(world.placement.hypStackTop);
   // The virtual interface raises no maintenance interrupt while the host runs.
-  if (world.config.gic.present) out[`${p}.gich.hcr`] = 0n;
+  if (world.config.gic.present) out[`${p}.gich.hcr`] = D.constant(0n, 32);
   return out;
 }
 
 /** The vcpu after the exit: the guest's state, what HYP recorded of the exit, the rest as prepared. */
-export function expectedVcpuAtExit(world: World): Observation {
+export function expectedVcpuAtExit<V = bigint>(world: World<V>, D: Domain<V> = concrete<V>()): Observation<V> {
   const aarch32 = world.config.guest === 'aarch32';
   const prepared = contextValues(world.vcpu);
   const run = contextValues(world.run);
-  const out: Observation = { ...run };
+  const out: Observation<V> = { ...run };
   // Not written back: MPIDR (HYP owns VMPIDR_EL2); the AArch32 state of a 64-bit guest (it has none).
   out['vcpu.sys_regs[MPIDR_EL1]'] = prepared['vcpu.sys_regs[MPIDR_EL1]']!;
   if (!aarch32) {
@@ -117,7 +125,7 @@ export function expectedVcpuAtExit(world: World): Observation {
   } else {
     for (let n = world.config.gic.nrLr; n < lrs; n++) keep(`vcpu.vgic.lr[${n}]`);
   }
-  out['vcpu.vgic.nr_lr'] = BigInt(world.config.gic.nrLr);
+  out['vcpu.vgic.nr_lr'] = D.constant(BigInt(world.config.gic.nrLr), 32);
   out['vcpu.hcr_el2'] = world.vcpu.hcr_el2;
   // The fault: ESR for every trap, FAR and HPFAR for an abort (HPFAR from PAR_EL1 for a permission fault).
   const f = world.vcpu.fault;
@@ -133,17 +141,17 @@ export function expectedVcpuAtExit(world: World): Observation {
       Object.assign(out, { 'vcpu.fault.esr_el2': e.esr, 'vcpu.fault.far_el2': e.far, 'vcpu.fault.hpfar_el2': e.hpfar });
       break;
     case 'perm':
-      Object.assign(out, { 'vcpu.fault.esr_el2': e.esr, 'vcpu.fault.far_el2': e.far, 'vcpu.fault.hpfar_el2': (e.ipa >> 12n) << 4n });
+      Object.assign(out, { 'vcpu.fault.esr_el2': e.esr, 'vcpu.fault.far_el2': e.far, 'vcpu.fault.hpfar_el2': D.shl(D.lshr(e.ipa, 12, 64), 4, 64) });
       break;
   }
   return out;
 }
 
 /** The guest resumed by the PAR_EL1.F retry: exactly where and as it faulted. */
-export function expectedGuestRetry(world: World): Observation {
+export function expectedGuestRetry<V = bigint>(world: World<V>): Observation<V> {
   const p = 'guest-retry';
   const g = world.run;
-  const out: Observation = {};
+  const out: Observation<V> = {};
   g.x.forEach((v, n) => (out[`${p}.x${n}`] = v));
   out[`${p}.sp_el0`] = g.sp_el0;
   out[`${p}.sp_el1`] = g.sp_el1;
@@ -154,16 +162,16 @@ export function expectedGuestRetry(world: World): Observation {
   return out;
 }
 
-export interface Mismatch {
+export interface Mismatch<V = bigint> {
   name: string;
-  expected: bigint;
+  expected: V;
   /** undefined when the observation lacks the value. */
-  actual: bigint | undefined;
+  actual: V | undefined;
 }
 
-/** Every expected value the observation does not hold. */
-export function mismatches(expected: Observation, actual: Observation): Mismatch[] {
-  const out: Mismatch[] = [];
+/** Every expected value the observation does not hold (terms of a symbolic proof compare by identity: they are interned). */
+export function mismatches<V>(expected: Observation<V>, actual: Observation<V>): Mismatch<V>[] {
+  const out: Mismatch<V>[] = [];
   for (const [name, value] of Object.entries(expected)) {
     const got = actual[name];
     if (got !== value) out.push({ name, expected: value, actual: got });

@@ -43,8 +43,8 @@ export function vcpuFields(vgicMaxLrs: number): VcpuField[] {
 }
 
 /** A guest context as the vcpu's named fields (the ctxt, timer and vgic parts). */
-export function contextValues(g: GuestContext): Record<string, bigint> {
-  const out: Record<string, bigint> = {};
+export function contextValues<V>(g: GuestContext<V>): Record<string, V> {
+  const out: Record<string, V> = {};
   g.x.forEach((v, n) => (out[`vcpu.regs[${n}]`] = v));
   out['vcpu.sp'] = g.sp_el0;
   out['vcpu.pc'] = g.pc;
@@ -94,14 +94,14 @@ function resolveFields(layout: Layout): ResolvedField[] {
 }
 
 /** The vcpu struct at `base` in `memory`, read and written by field name. */
-export class VcpuView {
-  readonly view: StructView<bigint>;
+export class VcpuView<V = bigint> {
+  readonly view: StructView<V>;
   readonly fields: readonly ResolvedField[];
   private readonly byName: Map<string, ResolvedField>;
 
   constructor(
     layout: Layout,
-    private readonly memory: MemoryAccessor<bigint>,
+    private readonly memory: MemoryAccessor<V>,
     private readonly base: bigint,
   ) {
     this.view = new StructView(layout, 'kvm_vcpu', memory, base);
@@ -109,19 +109,19 @@ export class VcpuView {
     this.byName = new Map(this.fields.map((f) => [f.name, f]));
   }
 
-  write(name: string, value: bigint): void {
+  write(name: string, value: V): void {
     const f = this.field(name);
     this.memory.store(this.base + f.offset, f.bytes, value);
   }
 
-  read(name: string): bigint {
+  read(name: string): V {
     const f = this.field(name);
     return this.memory.load(this.base + f.offset, f.bytes);
   }
 
   /** Every field by name. */
-  readAll(): Record<string, bigint> {
-    const out: Record<string, bigint> = {};
+  readAll(): Record<string, V> {
+    const out: Record<string, V> = {};
     for (const f of this.fields) out[f.name] = this.memory.load(this.base + f.offset, f.bytes);
     return out;
   }

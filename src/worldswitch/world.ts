@@ -26,59 +26,59 @@ export interface WorldConfig {
 }
 
 /** The host at its `hvc`, at EL1h (AArch64). */
-export interface HostState {
+export interface HostState<V = bigint> {
   /** X0-X30 before the host code loads x0/x1 for the call. */
-  x: bigint[];
-  sp_el0: bigint;
+  x: V[];
+  sp_el0: V;
   /** The host's stack pointer (EL1h). */
-  sp_el1: bigint;
-  elr_el1: bigint;
-  spsr_el1: bigint;
+  sp_el1: V;
+  elr_el1: V;
+  spsr_el1: V;
   /** NZCV [31:28] and DAIF [9:6] of the host's PSTATE (M is EL1h). */
-  flags: bigint;
+  flags: V;
   /** EL1 system registers by SysReg slot name (MPIDR_EL1 is the physical MPIDR, which the host reads). */
-  sysregs: Record<string, bigint>;
-  v: bigint[];
-  fpsr: bigint;
-  fpcr: bigint;
+  sysregs: Record<string, V>;
+  v: V[];
+  fpsr: V;
+  fpcr: V;
   /** EL2 controls the host set up before calling: MDCR_EL2 (HPMN) and CNTHCTL_EL2. */
-  mdcr_el2: bigint;
-  cnthctl_el2: bigint;
+  mdcr_el2: V;
+  cnthctl_el2: V;
 }
 
 /** A guest's architectural context: as the host prepared it in the vcpu, or as the guest left it. */
-export interface GuestContext {
-  x: bigint[];
-  sp_el0: bigint;
-  sp_el1: bigint;
-  elr_el1: bigint;
-  spsr_el1: bigint;
+export interface GuestContext<V = bigint> {
+  x: V[];
+  sp_el0: V;
+  sp_el1: V;
+  elr_el1: V;
+  spsr_el1: V;
   /** The PC the guest resumes at (ELR_EL2): its entry, or the preferred return of its exit. */
-  pc: bigint;
+  pc: V;
   /** PSTATE as an SPSR: AArch64 EL0t/EL1t/EL1h, or an AArch32 mode. */
-  pstate: bigint;
+  pstate: V;
   /** spsr[KVM_SPSR_ABT .. KVM_SPSR_FIQ] by short name (abt, und, irq, fiq). */
-  spsr32: Record<string, bigint>;
+  spsr32: Record<string, V>;
   /** sys_regs[] by SysReg slot name. */
-  sysregs: Record<string, bigint>;
-  v: bigint[];
-  fpsr: bigint;
-  fpcr: bigint;
-  timer: { cntv_ctl: bigint; cntv_cval: bigint };
+  sysregs: Record<string, V>;
+  v: V[];
+  fpsr: V;
+  fpcr: V;
+  timer: { cntv_ctl: V; cntv_cval: V };
   /** The GICv2 virtual interface state (32-bit registers); lr has VGIC_MAX_LRS entries. */
-  vgic: { hcr: bigint; vmcr: bigint; misr: bigint; eisr: bigint[]; elrsr: bigint[]; apr: bigint; lr: bigint[] };
+  vgic: { hcr: V; vmcr: V; misr: V; eisr: V[]; elrsr: V[]; apr: V; lr: V[] };
 }
 
 /** How the guest's run ends: the exception HYP sees. */
-export interface GuestExit {
+export interface GuestExit<V = bigint> {
   /** ESR_EL2 for a synchronous exit (0 for irq). */
-  esr: bigint;
+  esr: V;
   /** FAR_EL2 for an abort. */
-  far: bigint;
+  far: V;
   /** HPFAR_EL2 the hardware writes: the IPA for dabt, an UNKNOWN value for perm. */
-  hpfar: bigint;
+  hpfar: V;
   /** The IPA page the `at s1e1r` walk of FAR_EL2 gives for perm (PAR_EL1.PA). */
-  ipa: bigint;
+  ipa: V;
 }
 
 export interface Placement {
@@ -92,20 +92,20 @@ export interface Placement {
   gich: bigint;
 }
 
-export interface World {
+export interface World<V = bigint> {
   seed: number;
   config: WorldConfig;
-  host: HostState;
+  host: HostState<V>;
   /** The vcpu context the host prepared (guest entry must equal it). */
-  vcpu: GuestContext & {
-    hcr_el2: bigint;
+  vcpu: GuestContext<V> & {
+    hcr_el2: V;
     /** arch.fault before the run: stale values a trap must overwrite. */
-    fault: { esr_el2: bigint; far_el2: bigint; hpfar_el2: bigint };
+    fault: { esr_el2: V; far_el2: V; hpfar_el2: V };
   };
-  kvm: { vttbr: bigint; cntvoff: bigint };
+  kvm: { vttbr: V; cntvoff: V };
   /** What the guest's run leaves in every guest-writable register. */
-  run: GuestContext;
-  exit: GuestExit;
+  run: GuestContext<V>;
+  exit: GuestExit<V>;
   placement: Placement;
 }
 

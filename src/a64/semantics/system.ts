@@ -87,6 +87,7 @@ const SYS: Semantics = <V>(d: Decoded, { dom: D, address }: { dom: Domain<V>; ad
   }
   const name = `${op.mnemonic} ${op.name}`;
   const zero = D.constant(0n, 64);
+  const PAR_PA = D.constant(0xfffffffff000n, 64);
   return (m) => {
     const s = m.state;
     if (s.pstate.EL < op.el) throw undefinedInstruction(`${name} at EL${s.pstate.EL}`);
@@ -94,10 +95,11 @@ const SYS: Semantics = <V>(d: Decoded, { dom: D, address }: { dom: Domain<V>; ad
       const va = D.concrete(s.X(rt), 64, 'dc zva address') & ~(DC_ZVA_BYTES - 1n);
       for (let a = va; a < va + DC_ZVA_BYTES; a += 8n) m.memory.store(a, 8, zero);
     } else if (op.mnemonic === 'at') {
-      const result = m.translate(op.name, D.concrete(s.X(rt), 64, 'at address'));
+      // The address stays a domain value: a symbolic proof translates a symbolic FAR.
+      const result = m.translate(op.name, s.X(rt));
       // PAR_EL1: F = 0 with PA[47:12], or F = 1 with the fault status code in FST [6:1].
-      const par = 'pa' in result ? result.pa & 0xfffffffff000n : (BigInt(result.fault & 0x3f) << 1n) | 1n;
-      s.store(REG.par_el1, D.constant(par, 64));
+      const par = 'pa' in result ? D.and(result.pa, PAR_PA, 64) : D.constant((BigInt(result.fault & 0x3f) << 1n) | 1n, 64);
+      s.store(REG.par_el1, par);
     }
     m.record(op.mnemonic, op.takesRegister ? `${name}, x${rt}` : name, address);
   };
