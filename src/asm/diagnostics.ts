@@ -115,6 +115,7 @@ export const DIAGNOSTIC_CODES = {
   HL0902: 'cannot read file',
   HL0903: 'bad command-line argument',
   HL0904: 'assembly exceeds a resource limit (statements executed or section size)',
+  HL0905: "a proposal's declared-deltas block is malformed (proposals/README.md)",
   // Last resort: a bug in hyplab itself, reported with the statement's origin
   HL0999: 'internal error',
 } as const;

@@ -135,9 +135,22 @@ const AARCH32_PSR_FIXED = 0x1fn | (1n << 9n) | (1n << 20n) | (1n << 21n);
 const AARCH32_GUEST_MODES = [0x10n, 0x11n, 0x12n, 0x13n, 0x17n, 0x1bn, 0x1fn]; // usr fiq irq svc abt und sys
 
 // ------------------------------------------------------------------------------------------------
-// A deterministic source of values (splitmix64)
+// Where values come from: one description of a valid world (generateWorld's code below) read from a
+// deterministic seed (Random) or from fast-check (src/equiv/world-arbitrary.ts, which shrinks each
+// choice toward 0: the first exit kind, no timer, no GIC, zero registers).
 
-export class Random {
+export interface ValueSource {
+  u64(): bigint;
+  /** n random bits (n may exceed 64: a V register takes 128). */
+  bits(n: number): bigint;
+  /** An integer in [0, n). */
+  below(n: number): number;
+  pick<T>(choices: readonly T[]): T;
+  coin(): boolean;
+}
+
+/** A deterministic source of values (splitmix64). */
+export class Random implements ValueSource {
   private state: bigint;
   constructor(seed: number | bigint) {
     this.state = BigInt.asUintN(64, BigInt(seed) * 0x9e3779b97f4a7c15n + 0x632be59bd9b4e019n);
@@ -180,7 +193,11 @@ export interface WorldChoice {
 }
 
 export function generateWorld(seed: number, choice: WorldChoice = {}): World {
-  const r = new Random(seed);
+  return buildWorld(new Random(seed), seed, choice);
+}
+
+/** A valid world from any source of values; `seed` is recorded in it (how to make it again). */
+export function buildWorld(r: ValueSource, seed: number, choice: WorldChoice = {}): World {
   const config = generateConfig(r, choice);
   const aarch32 = config.guest === 'aarch32';
   const vcpuContext = generateGuestContext(r, aarch32);
@@ -206,7 +223,7 @@ export function generateWorld(seed: number, choice: WorldChoice = {}): World {
   };
 }
 
-function generateConfig(r: Random, choice: WorldChoice): WorldConfig {
+function generateConfig(r: ValueSource, choice: WorldChoice): WorldConfig {
   // nr_lr: GICv2 has 1..64 list registers (GICH_VTR.ListRegs + 1); often 4.
   const nrLr = r.pick([1, 4, 4, 8, 16, 64]);
   return {
@@ -221,7 +238,7 @@ function generateConfig(r: Random, choice: WorldChoice): WorldConfig {
 
 const list = (n: number, make: () => bigint): bigint[] => Array.from({ length: n }, make);
 
-function generateHost(r: Random): HostState {
+function generateHost(r: ValueSource): HostState {
   const sysregs: Record<string, bigint> = {};
   for (const s of HOST_SYSREG_SLOTS) sysregs[s.slot] = validFor(s.register, r.u64());
   // FP/SIMD at EL1 is enabled (CPACR_EL1.FPEN = 0b11): the host kernel uses it.
@@ -244,7 +261,7 @@ function generateHost(r: Random): HostState {
   };
 }
 
-function generateGuestContext(r: Random, aarch32: boolean): GuestContext {
+function generateGuestContext(r: ValueSource, aarch32: boolean): GuestContext {
   // An AArch32 guest's registers are 32 bits: its R0-R14 and banked registers live in the low half of X0-X30.
   const word = (): bigint => (aarch32 ? r.bits(32) : r.u64());
   const sysregs: Record<string, bigint> = {};
@@ -279,7 +296,7 @@ function generateGuestContext(r: Random, aarch32: boolean): GuestContext {
   };
 }
 
-function generateExit(r: Random, config: WorldConfig): GuestExit {
+function generateExit(r: ValueSource, config: WorldConfig): GuestExit {
   const aarch32 = config.guest === 'aarch32';
   const far = aarch32 ? r.bits(32) : r.bits(48);
   const ipa = r.bits(36) << 12n; // a 48-bit IPA page
@@ -301,7 +318,7 @@ function generateExit(r: Random, config: WorldConfig): GuestExit {
 }
 
 /** Regions in the data area, each in its own 64 KiB slot (in a random order), at a random aligned offset. */
-function generatePlacement(r: Random): Placement {
+function generatePlacement(r: ValueSource): Placement {
   const slots = [0, 1, 2, 3];
   for (let i = slots.length - 1; i > 0; i--) {
     const j = r.below(i + 1);
