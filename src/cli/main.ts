@@ -3,6 +3,7 @@
 
 import yargs, { type CommandModule } from 'yargs';
 import { asmCommand } from './commands/asm.ts';
+import { checkCommand } from './commands/check.ts';
 import { execCommand } from './commands/exec.ts';
 import { runCommand } from './commands/run.ts';
 import { EXIT, processIO, type CliIO } from './io.ts';
@@ -22,6 +23,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .command(guarded(asmCommand(io, setStatus)))
     .command(guarded(execCommand(io, setStatus)))
     .command(guarded(runCommand(io, setStatus)))
+    .command(guarded(checkCommand(io, setStatus)))
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()

@@ -11,6 +11,7 @@
 // of compared and not-compared values (src/equiv/observation-table.ts) with it.
 
 import fc from 'fast-check';
+import type { Diagnostic } from '../asm/diagnostics.ts';
 import { join } from 'node:path';
 import { loadVariant, VARIANTS_DIR } from '../worldswitch/variant.ts';
 import type { Variant } from '../worldswitch/variant.ts';
@@ -38,6 +39,8 @@ export interface CheckOptions {
   original?: Variant;
   /** The proposals folder (default proposals/). */
   proposals?: string;
+  /** Run the fixed smoke worlds first (default: yes, unless a --path replays one random world). */
+  smoke?: boolean;
 }
 
 export type PropertyName = 'smoke' | 'random worlds' | 'declared deltas';
@@ -60,6 +63,8 @@ export interface CheckFailure {
   source?: string;
   differences: Difference[];
   explanation?: Explanation;
+  /** When the run did not complete (or original's did not): its diagnostic, at the instruction responsible. */
+  diagnostic?: Diagnostic;
   shrinks?: number;
 }
 
@@ -78,6 +83,8 @@ export interface Verdict {
   proposal: Proposal;
   deltas: DeltaStatus[];
   properties: PropertyResult[];
+  /** Worlds the deltas were counted over. */
+  deltasOver: number;
   ms: number;
 }
 
@@ -100,6 +107,11 @@ export function smokeWorlds(): { world: World; label: string }[] {
     }
   }
   return out;
+}
+
+function runDiagnostic(c: WorldComparison): { diagnostic?: Diagnostic } {
+  const d = c.variant.failure ?? c.original.failure;
+  return d !== undefined ? { diagnostic: d } : {};
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -154,7 +166,7 @@ export function checkVariant(variant: Variant, options: CheckOptions): Verdict {
   const replayArgs = `${variant.dir === join(VARIANTS_DIR, variant.name) ? variant.name : variant.dir}`;
 
   // 1. Smoke (skipped when replaying a path: that names one random world).
-  if (options.path === undefined) {
+  if (options.path === undefined && options.smoke !== false) {
     const t = performance.now();
     let runs = 0;
     let failure: CheckFailure | undefined;
@@ -169,6 +181,7 @@ export function checkVariant(variant: Variant, options: CheckOptions): Verdict {
           source: label,
           differences: c.failures,
           explanation: explainFailure(c),
+          ...runDiagnostic(c),
         };
         break;
       }
@@ -205,6 +218,7 @@ export function checkVariant(variant: Variant, options: CheckOptions): Verdict {
           source: `fast-check seed ${details.seed}, path ${details.counterexamplePath}`,
           differences: c.failures,
           explanation: explainFailure(c),
+          ...runDiagnostic(c),
           shrinks: details.numShrinks,
         };
       } else {
@@ -246,6 +260,7 @@ export function checkVariant(variant: Variant, options: CheckOptions): Verdict {
     proposal,
     deltas,
     properties,
+    deltasOver: ran,
     ms: performance.now() - started,
   };
 }

@@ -166,7 +166,13 @@ function short(origin: Origin | undefined): string {
  * The two runs step by step from the start of the path up to the first step whose writes differ
  * (the divergent write), the last `context` steps before it shown; both steps' writes below.
  */
-export function sideBySide(variantTrace: TraceSegment[], originalTrace: TraceSegment[], names: [string, string], context = 24): string[] {
+export interface SideBySide {
+  lines: string[];
+  /** The first divergent write: its step and the instruction at it in each run (undefined: a scenario step or the run's end). */
+  divergence?: { step: number; variant?: Origin; original?: Origin };
+}
+
+export function sideBySide(variantTrace: TraceSegment[], originalTrace: TraceSegment[], names: [string, string], context = 24): SideBySide {
   const a = steps(variantTrace);
   const b = steps(originalTrace);
   let i = 0;
@@ -183,14 +189,16 @@ export function sideBySide(variantTrace: TraceSegment[], originalTrace: TraceSeg
   for (let k = from; k < i; k++) out.push(`${String(k).padStart(5)}  ${cell(a[k])} | ${cell(b[k]).trimEnd()}`);
   if (i >= a.length && i >= b.length) {
     out.push(`${''.padStart(5)}  (no divergent write: both runs write the same values in the same order)`);
-    return out;
+    return { lines: out };
   }
   out.push(`${String(i).padStart(5)}  ${cell(a[i])} | ${cell(b[i]).trimEnd()}   <- first divergent write`);
   out.push(`${''.padStart(5)}    ${names[0]} writes: ${a[i]?.writes || '(nothing)'}`);
   if (a[i]?.origin !== undefined) out.push(`${''.padStart(5)}      at ${originText(a[i]!.origin!)}`);
   out.push(`${''.padStart(5)}    ${names[1]} writes: ${b[i]?.writes || '(nothing)'}`);
   if (b[i]?.origin !== undefined) out.push(`${''.padStart(5)}      at ${originText(b[i]!.origin!)}`);
-  return out;
+  const va = a[i]?.origin;
+  const ob = b[i]?.origin;
+  return { lines: out, divergence: { step: i, ...(va !== undefined ? { variant: va } : {}), ...(ob !== undefined ? { original: ob } : {}) } };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -199,7 +207,7 @@ export interface Explanation {
   difference: Difference;
   variantWriter?: Writer;
   originalWriter?: Writer;
-  sideBySide: string[];
+  sideBySide: SideBySide;
 }
 
 /** Explains the first difference of a failing world from the two runs' traces. */
