@@ -94,13 +94,18 @@ const CODE_ADDRESSES: Readonly<Record<string, 'hostReturn' | 'vectors'>> = { 'ho
 // ------------------------------------------------------------------------------------------------
 // Declared deltas
 
-/** The deltas the proposals under `proposalsDir` declare for `variant` (the ```json deltas block of each proposal naming it). */
+/**
+ * The deltas declared for `variant`: the ```json deltas block of each proposal that realises it (the
+ * file named after it, or whose "## Variant" section names it first; proposals/README.md).
+ */
 export function declaredDeltas(variant: string, proposalsDir: string = join(VARIANTS_DIR, '..', 'proposals')): Delta[] {
   if (!existsSync(proposalsDir)) return [];
   const out: Delta[] = [];
   for (const file of readdirSync(proposalsDir).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
     const text = readFileSync(join(proposalsDir, file), 'utf8');
-    if (basename(file, '.md') !== variant && !text.includes(`variants/${variant}/`)) continue;
+    const section = /^## Variants?\n([\s\S]*?)(?=^## )/m.exec(text)?.[1] ?? '';
+    const realised = /`variants\/([^/`]+)\/`/.exec(section)?.[1];
+    if (basename(file, '.md') !== variant && realised !== variant) continue;
     const block = /^```json deltas\n([\s\S]*?)^```/m.exec(text);
     if (block !== null) out.push(...(JSON.parse(block[1]!) as Delta[]));
   }
