@@ -355,7 +355,7 @@ export class SymbolicDomain implements Domain<Term> {
   zeroExtend = (a: Term, from: Width, to: Width): Term => (to === from ? a : concat(zero(to - from), a));
   signExtend = signExtend;
   extract = extract;
-  concat = (hi: Term, lo: Term): Term => concat(hi, lo);
+  concat = (hi: Term, lo: Term, _loWidth: Width): Term => concat(hi, lo);
   eq = eq;
   ult = (a: Term, b: Term, w: Width): Term => (a === b ? constant(0n, 1) : isConst(b) && b.value === 0n ? constant(0n, 1) : fold('ult', [a, b], 1, (x, y) => C.ult(x, y, w)));
   slt = (a: Term, b: Term, w: Width): Term => (a === b ? constant(0n, 1) : fold('slt', [a, b], 1, (x, y) => C.slt(x, y, w)));
