@@ -11,6 +11,7 @@
 // of compared and not-compared values (src/equiv/observation-table.ts) with it.
 
 import fc from 'fast-check';
+import { fail, originOf } from '../asm/diagnostics.ts';
 import type { Diagnostic } from '../asm/diagnostics.ts';
 import { join } from 'node:path';
 import { loadVariant, VARIANTS_DIR } from '../worldswitch/variant.ts';
@@ -204,7 +205,16 @@ export function checkVariant(variant: Variant, options: CheckOptions): Verdict {
       }
       return true;
     });
-    const details = fc.check(property, { numRuns: options.runs, seed: options.seed, ...(options.path !== undefined ? { path: options.path } : {}) });
+    let details: fc.RunDetails<[World]>;
+    try {
+      details = fc.check(property, { numRuns: options.runs, seed: options.seed, ...(options.path !== undefined ? { path: options.path } : {}) });
+    } catch (e) {
+      // fast-check refuses a path that is not one of this seed's runs (or of its shrinks).
+      if (options.path !== undefined && e instanceof Error && /replay/i.test(e.message)) {
+        fail('HL0903', `--path ${options.path} is not a run of seed ${options.seed} (${e.message.split('\n')[0]!.slice(0, 80)}); copy seed and path from the failure's replay line`, originOf('<command line>'));
+      }
+      throw e;
+    }
     let failure: CheckFailure | undefined;
     if (details.failed) {
       const world = details.counterexample?.[0];

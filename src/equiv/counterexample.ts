@@ -44,7 +44,8 @@ export function locationOf(name: string, variant: Variant, world: World): Locati
     return { memory: [lo, lo + BigInt(at.type.size)] };
   }
   if (point === 'hostctx') {
-    if (variant.hostContext === undefined) return undefined;
+    // The field may exist in one variant's host context only (an extra region).
+    if (variant.hostContext === undefined || !variant.layout.scalarFields(variant.hostContext.struct).some((f) => f.path === rest)) return undefined;
     const at = variant.layout.locate(variant.hostContext.struct, rest);
     const lo = world.placement.hostContext + BigInt(at.offset);
     return { memory: [lo, lo + BigInt(at.type.size)] };

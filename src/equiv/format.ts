@@ -15,9 +15,9 @@ export interface CheckedVariant {
   proof: ProofSummary;
 }
 
-/** A variant holds when every property holds and the proof, if it ran, did not fail. */
+/** A variant holds when every property holds and the proof, if it ran, did not refute it. */
 export function holds(c: CheckedVariant): boolean {
-  return c.verdict.holds && c.proof.status !== 'failed';
+  return c.verdict.holds && c.proof.status !== 'refuted';
 }
 
 const WIDE = /\.v\d+$|\.vregs\[\d+\]$/;
@@ -78,7 +78,9 @@ export function verdictText(c: CheckedVariant): string {
   out.push(`${v.variant}: ${holds(c) ? 'HOLDS' : 'FAILS'} against the specification and against original (${smoke} smoke + ${runs} random worlds, seed ${v.seed}, ${(v.ms / 1000).toFixed(1)} s)`);
   out.push(`  folder: ${v.dir}`);
   for (const p of v.properties) out.push(`  ${p.name.padEnd(16)} ${p.holds ? 'holds' : 'FAILS'}${p.name === 'declared deltas' ? '' : `  (${p.runs} worlds, ${(p.ms / 1000).toFixed(1)} s)`}`);
-  out.push(`  proof            ${c.proof.text}`);
+  out.push(`  proof            ${c.proof.status === 'undecided' ? `undecided (the property tests decide): ${c.proof.text}` : c.proof.text}`);
+  if (c.proof.coverage !== undefined) out.push(`                   ${c.proof.coverage}`);
+  for (const d of (c.proof.differences ?? []).slice(0, 8)) out.push(`    proof: ${d.value} differs from ${d.against} on path ${d.path}: ${d.variant} vs ${d.original}${d.counterexample ? ` (concrete counterexample ${d.counterexample.confirmed ? 'confirmed' : 'NOT confirmed'})` : ''}`);
   out.push(`  declared deltas (${v.proposal.file ?? 'no proposal names this variant: no difference from original is allowed'}):`);
   if (v.deltas.length === 0) out.push('    none');
   for (const d of v.deltas) {
@@ -112,7 +114,7 @@ export function verdictJson(c: CheckedVariant) {
     verdict: holds(c) ? 'holds' : 'fails',
     seed: v.seed,
     ms: Math.round(v.ms),
-    proof: c.proof,
+    proof: { status: c.proof.status, text: c.proof.text, paths: c.proof.paths ?? null, ms: c.proof.ms === undefined ? null : Math.round(c.proof.ms), coverage: c.proof.coverage ?? null, differences: (c.proof.differences ?? []).map((d) => ({ value: d.value, against: d.against, path: d.path, variant: d.variant, original: d.original, confirmed: d.counterexample?.confirmed ?? null })) },
     proposal: v.proposal.file ?? null,
     deltas: v.deltas.map((d) => ({ value: d.delta.value, change: d.delta.change, why: d.delta.why, declared: `${d.delta.file}:${d.delta.line}`, happened: d.happened, holds: d.holds })),
     properties: v.properties.map((p) => ({
@@ -158,13 +160,13 @@ export function junit(checked: CheckedVariant[]): string {
       const body = p.failure === undefined ? '' : `\n      <failure message="${xml(p.failure.message)}">${xml(verdictText(c))}</failure>\n    `;
       return `    <testcase classname="hyplab.check.${xml(v.variant)}" name="${xml(p.name)}" time="${(p.ms / 1000).toFixed(3)}">${body}</testcase>`;
     });
-    const proofBody = c.proof.status === 'not run' ? `<skipped message="${xml(c.proof.text)}"/>` : c.proof.status === 'failed' ? `<failure message="${xml(c.proof.text)}"/>` : '';
+    const proofBody = c.proof.status === 'not run' || c.proof.status === 'undecided' ? `<skipped message="${xml(c.proof.text)}"/>` : c.proof.status === 'refuted' ? `<failure message="${xml(c.proof.text)}"/>` : '';
     cases.push(`    <testcase classname="hyplab.check.${xml(v.variant)}" name="proof" time="${((c.proof.ms ?? 0) / 1000).toFixed(3)}">${proofBody}</testcase>`);
-    const failures = v.properties.filter((p) => !p.holds).length + (c.proof.status === 'failed' ? 1 : 0);
-    const skipped = c.proof.status === 'not run' ? 1 : 0;
+    const failures = v.properties.filter((p) => !p.holds).length + (c.proof.status === 'refuted' ? 1 : 0);
+    const skipped = c.proof.status === 'not run' || c.proof.status === 'undecided' ? 1 : 0;
     return `  <testsuite name="${xml(v.variant)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${(v.ms / 1000).toFixed(3)}">\n    <properties><property name="seed" value="${v.seed}"/></properties>\n${cases.join('\n')}\n  </testsuite>`;
   });
   const tests = checked.reduce((n, c) => n + c.verdict.properties.length + 1, 0);
-  const failures = checked.reduce((n, c) => n + c.verdict.properties.filter((p) => !p.holds).length + (c.proof.status === 'failed' ? 1 : 0), 0);
+  const failures = checked.reduce((n, c) => n + c.verdict.properties.filter((p) => !p.holds).length + (c.proof.status === 'refuted' ? 1 : 0), 0);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hyplab check" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -1,48 +1,32 @@
-// The symbolic proof as one more part of a verdict. `proveVariant` lives in src/equiv/prove.ts (the
-// symbolic domain's engineer writes it); until that module exists a verdict says so honestly:
-// "proof: not run (not available)". Nothing here claims a proof the prover did not give.
+// The symbolic proof (src/equiv/prove.ts) as one more part of a verdict, with the same declared deltas
+// as the property tests. Its verdict is reported as the prover gives it: "proved on N paths in T ms",
+// refuted (with the prover's differences), or undecided (a fall-back to the property tests, never
+// a claimed proof).
 
-import { pathToFileURL } from 'node:url';
 import type { Variant } from '../worldswitch/variant.ts';
+import type { Delta } from './deltas.ts';
+import { proveVariant } from './prove.ts';
+import type { ProofResult } from './prove.ts';
 
 export interface ProofSummary {
-  status: 'proved' | 'failed' | 'not run';
-  /** One line for the report: "proved on N paths in T ms", a counterexample, or why it did not run. */
+  status: 'proved' | 'refuted' | 'undecided' | 'not run';
+  /** One line for the report: the prover's summary, or why it did not run. */
   text: string;
   paths?: number;
   ms?: number;
+  /** What the proof's paths fixed (the prover's coverage line). */
+  coverage?: string;
+  /** The prover's differences, for a refutation. */
+  differences?: ProofResult['differences'];
 }
 
-const PROVER = new URL('./prove.ts', import.meta.url);
-
-/** What the prover returns, read loosely: its module is written in parallel with this one. */
-interface ProverResult {
-  holds?: boolean;
-  proved?: boolean;
-  equivalent?: boolean;
-  paths?: number | unknown[];
-  ms?: number;
-  summary?: string;
-  message?: string;
-}
-
-export async function runProof(variant: Variant, original: Variant, skip: boolean): Promise<ProofSummary> {
+export function runProof(variant: Variant, original: Variant, deltas: readonly Delta[], skip: boolean): ProofSummary {
   if (skip) return { status: 'not run', text: 'not run (--no-prove)' };
-  let prover: { proveVariant?: (v: Variant, o: Variant) => unknown };
+  let r: ProofResult;
   try {
-    prover = (await import(pathToFileURL(PROVER.pathname).href)) as typeof prover;
+    r = proveVariant(variant.dir, { originalDir: original.dir, deltas: deltas.map(({ value, change, why }) => ({ value, change, why })) });
   } catch (e) {
-    const missing = e instanceof Error && /Cannot find module|ERR_MODULE_NOT_FOUND/.test(`${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`);
-    return { status: 'not run', text: missing ? 'not run (not available: src/equiv/prove.ts does not exist yet)' : `not run (the prover failed to load: ${e instanceof Error ? e.message : String(e)})` };
+    return { status: 'not run', text: `not run (the prover stopped: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
   }
-  if (typeof prover.proveVariant !== 'function') return { status: 'not run', text: 'not run (not available: src/equiv/prove.ts exports no proveVariant)' };
-  const started = performance.now();
-  const r = (await prover.proveVariant(variant, original)) as ProverResult;
-  const ms = r.ms ?? performance.now() - started;
-  const holds = r.holds ?? r.proved ?? r.equivalent;
-  const paths = Array.isArray(r.paths) ? r.paths.length : r.paths;
-  const text = r.summary ?? r.message ?? (holds ? `proved on ${paths ?? '?'} paths in ${Math.round(ms)} ms` : 'not proved');
-  // Undecided (terms normalisation cannot settle): not a proof, and not a counterexample either.
-  const status = holds === true ? 'proved' : holds === false ? 'failed' : 'not run';
-  return { status, text, ...(paths !== undefined ? { paths } : {}), ms };
+  return { status: r.verdict, text: r.summary, paths: r.paths, ms: r.ms, coverage: r.coverage, ...(r.verdict === 'refuted' ? { differences: r.differences } : {}) };
 }

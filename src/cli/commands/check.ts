@@ -75,7 +75,7 @@ async function check(io: CliIO, args: CheckArgs): Promise<number> {
     for (const dir of dirs) {
       const variant = loadVariant(dir);
       const verdict = checkVariant(variant, { runs: args.runs, seed, original, ...(args.path !== undefined ? { path: args.path } : {}) });
-      const proof = await runProof(variant, original, !args.prove);
+      const proof = runProof(variant, original, verdict.proposal.deltas, !args.prove);
       const c = { verdict, proof };
       checked.push(c);
       if (!holds(c)) status = EXIT.failed;
