@@ -92,20 +92,39 @@ class Trace {
     this.lines.push(`if (!(${condition})) return slow(m);`);
   }
 
-  /** A value read from the state at entry, where `source(trace)` gives the expression it lives at. */
-  entry(source: (t: Trace) => string, value: bigint): Staged {
-    let local: string | undefined;
-    const t = this;
-    return {
-      value,
-      get code() {
-        if (local === undefined) {
-          local = `e${t.prologue.length}`;
-          t.prologue.push(`const ${local} = ${source(t)};`);
-        }
-        return local;
-      },
-    };
+}
+
+/** Where a value the instruction reads at entry lives: X[n], SP_ELn, V[n], or a PSTATE flag field. */
+type Place = { kind: 'x' | 'sp' | 'v'; n: number } | { kind: 'flag'; name: (typeof FLAGS)[number] };
+
+/**
+ * A value read from the real state at entry. Both its value and its code are made on first use (a
+ * trace touches few of the registers the tracing state starts with); the code is a local declared in
+ * the prologue.
+ */
+class Entry implements Staged {
+  private local: string | undefined;
+  constructor(
+    private readonly t: Trace,
+    private readonly real: State<bigint>,
+    private readonly place: Place,
+  ) {}
+
+  get value(): bigint {
+    const p = this.place;
+    if (p.kind === 'flag') return this.real[p.name];
+    return p.kind === 'x' ? this.real.X(p.n) : p.kind === 'sp' ? this.real.SPOf(p.n) : this.real.Vreg(p.n);
+  }
+
+  get code(): string {
+    if (this.local === undefined) {
+      const t = this.t;
+      const p = this.place;
+      const source = p.kind === 'flag' ? `st.${p.name}` : p.kind === 'x' ? `x[${t.k(p.n)}]` : p.kind === 'sp' ? `sps[${t.k(p.n)}]` : `st.Vreg(${t.k(p.n)})`;
+      this.local = `e${t.prologue.length}`;
+      t.prologue.push(`const ${this.local} = ${source};`);
+    }
+    return this.local;
   }
 }
 
@@ -218,15 +237,15 @@ const FLAGS = ['N', 'Z', 'C', 'V', 'D', 'A', 'I', 'F'] as const;
 /** The state under staging: starts from the real state's values, each read at entry from where it lives. */
 function stagingState(t: Trace, D: Domain<Staged>, real: State<bigint>): State<Staged> {
   const init: StateInit<Staged> = {
-    gpr: (n) => t.entry((tr) => `x[${tr.k(n)}]`, real.X(n)),
-    sp: (el) => t.entry((tr) => `sps[${tr.k(el)}]`, real.SPOf(el)),
-    vreg: (n) => t.entry((tr) => `st.Vreg(${tr.k(n)})`, real.Vreg(n)),
+    gpr: (n) => new Entry(t, real, { kind: 'x', n }),
+    sp: (n) => new Entry(t, real, { kind: 'sp', n }),
+    vreg: (n) => new Entry(t, real, { kind: 'v', n }),
     nzcv: () => constant(0n),
     // A register's stored value, read (and lazily reset) through the real state at that point.
     sysreg: (r: SystemRegister) => t.bind(`st.storedAt(${t.k(sysregIndex(r))})`, real.storedAt(sysregIndex(r))),
   };
   const s = new State<Staged>(D, init);
-  for (const f of FLAGS) s[f] = t.entry(() => `st.${f}`, real[f]);
+  for (const name of FLAGS) s[name] = new Entry(t, real, { kind: 'flag', name });
   Object.assign(s.pstate, real.pstate);
   s.pc = real.pc;
   // The alignment check is decided per EL from SCTLR: stage it as a guard on the real state's cached answer.

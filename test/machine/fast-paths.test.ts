@@ -11,7 +11,7 @@ import { ByteStore, Memory, concreteRam } from '../../src/machine/memory.ts';
 import type { AccessBytes } from '../../src/machine/memory.ts';
 import { MachineFault } from '../../src/machine/faults.ts';
 import { State, sysregIndex } from '../../src/machine/state.ts';
-import { concreteReset, run } from '../../src/machine/run.ts';
+import { concreteReset, run, stagedInstructions } from '../../src/machine/run.ts';
 import type { RunResult } from '../../src/machine/run.ts';
 import type { Machine } from '../../src/machine/machine.ts';
 import type { Slot } from '../../src/machine/image.ts';
@@ -213,6 +213,32 @@ describe('staged execution (src/machine/stage.ts)', () => {
     );
   });
 
+  it('stages by default once an instruction has run 256 times, and the result is the interpreter\'s', () => {
+    const body = `
+      mov x9, #1000
+    1:
+      stp x9, x10, [sp, #-16]!
+      ldp x11, x12, [sp], #16
+      add x10, x10, x11, lsl #2
+      eor x13, x13, x10
+      msr tpidr_el2, x13
+      mrs x14, tpidr_el2
+      subs x9, x9, #1
+      b.ne 1b`;
+    const image = prepare(body);
+    const end = image.symbols.get('_end')!;
+    const go = (stageAfter?: number) =>
+      run(image, machineFor(image, { sp: BASE + 0x8_0000n }), { maxSteps: 20_000, stopBefore: (_m, slot) => slot.address === end, ...(stageAfter === undefined ? {} : { stageAfter }) });
+    const staged = go();
+    expect(stagedInstructions(image)).toBe(8); // the loop body; the mov before it runs once
+    const interpreted = go(Infinity);
+    expect(staged.steps).toBe(8001);
+    expect([staged.machine.state.X(10), staged.machine.state.X(13), staged.machine.state.X(14)]).toEqual([
+      interpreted.machine.state.X(10),
+      interpreted.machine.state.X(13),
+      interpreted.machine.state.X(14),
+    ]);
+  });
   it('stages the benchmark kinds of instruction, and instructions of one shape share one function', () => {
     const body = ['stp x3, x4, [sp, #-16]!', 'ldp x5, x6, [sp], #16', 'add x7, x7, #1', 'add x8, x9, #2', 'orr x3, x4, x5, lsl #3', 'mrs x3, tpidr_el1', 'msr tpidr_el1, x4'];
     const image = prepare(body.join('\n'));
