@@ -3,7 +3,7 @@
 // becomes one flat function over the real state. The semantics stay written once: the trace compiles
 // the instruction's own semantics function (with its trap checks) for the staging domain, and every
 // value operation in the staged code is a call of the concrete domain's own operation, which V8
-// inlines (so 64-bit values stay unboxed between the register file and memory).
+// inlines into the flat function (fewer calls, fewer boxed BigInts than the interpreter's closures).
 //
 // While tracing, each value is a pair: the code that computes it at run time and its value now (the
 // trace runs just before the real step, on the real state). Where the semantics branch on a value
