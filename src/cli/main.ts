@@ -4,8 +4,11 @@
 import yargs, { type CommandModule } from 'yargs';
 import { asmCommand } from './commands/asm.ts';
 import { checkCommand } from './commands/check.ts';
+import { diffCommand } from './commands/diff.ts';
 import { execCommand } from './commands/exec.ts';
+import { newCommand } from './commands/new.ts';
 import { runCommand } from './commands/run.ts';
+import { traceCommand } from './commands/trace.ts';
 import { EXIT, processIO, type CliIO } from './io.ts';
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -23,6 +26,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .command(guarded(asmCommand(io, setStatus)))
     .command(guarded(execCommand(io, setStatus)))
     .command(guarded(runCommand(io, setStatus)))
+    .command(guarded(newCommand(io, setStatus)))
+    .command(guarded(diffCommand(io, setStatus)))
+    .command(guarded(traceCommand(io, setStatus)))
     .command(guarded(checkCommand(io, setStatus)))
     .demandCommand(1, 'Name a command.')
     .strict()
