@@ -93,8 +93,8 @@ export interface LineEdit {
 /**
  * The edit script with deletions and insertions paired up: first every deleted item whose key is
  * inserted somewhere in `b` (MOVED, paired in order of appearance), then, within each hunk, the
- * remaining deletions with the remaining insertions in order (CHANGED). Edits come in the order of the
- * script; a moved item appears once, where it was deleted. With `moves: false` no item is paired
+ * remaining deletions with the remaining insertions in order (CHANGED). Edits come hunk by hunk, each
+ * hunk's deletions before its insertions; a moved item appears once, where it was deleted. With `moves: false` no item is paired
  * across hunks, so both sides stay in order (a side-by-side trace).
  */
 export function classifyEdits<T>(a: readonly T[], b: readonly T[], key: (item: T) => string = String, options: { moves?: boolean } = {}): LineEdit[] {
@@ -130,16 +130,15 @@ export function classifyEdits<T>(a: readonly T[], b: readonly T[], key: (item: T
     const changedWith = new Map<number, number>();
     deletes.forEach((d, j) => j < inserts.length && changedWith.set(d, inserts[j]!));
     const pairedInserts = new Set(changedWith.values());
+    // The hunk's deletions first, then its unpaired insertions: each side stays in order.
     for (const e of order) {
-      if (e.kind === 'delete') {
-        const to = movedTo.get(e.a);
-        if (to !== undefined) edits.push({ kind: 'moved', a: e.a, b: to });
-        else if (changedWith.has(e.a)) edits.push({ kind: 'changed', a: e.a, b: changedWith.get(e.a)! });
-        else edits.push({ kind: 'deleted', a: e.a });
-      } else if (e.kind === 'insert' && !movedFrom.has(e.b) && !pairedInserts.has(e.b)) {
-        edits.push({ kind: 'inserted', b: e.b });
-      }
+      if (e.kind !== 'delete') continue;
+      const to = movedTo.get(e.a);
+      if (to !== undefined) edits.push({ kind: 'moved', a: e.a, b: to });
+      else if (changedWith.has(e.a)) edits.push({ kind: 'changed', a: e.a, b: changedWith.get(e.a)! });
+      else edits.push({ kind: 'deleted', a: e.a });
     }
+    for (const e of order) if (e.kind === 'insert' && !movedFrom.has(e.b) && !pairedInserts.has(e.b)) edits.push({ kind: 'inserted', b: e.b });
   }
   return edits;
 }

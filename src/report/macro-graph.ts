@@ -116,14 +116,16 @@ export interface Invocation {
 
 const where = (l: SourceLocation): string => `${l.file}:${l.line}:${l.col}`;
 
-/** Every macro invocation that emitted at least one instruction, in program order of its first instruction. */
+/** Every macro invocation that emitted at least one instruction, in program order of its first instruction (callers before callees). */
 export function macroInvocations(program: Program): Invocation[] {
   const routineOf = routineIndex(program);
   const byKey = new Map<string, Invocation>();
   program.instructions.forEach((insn, index) => {
     const frames = insn.origin.stack;
-    frames.forEach((frame, depth) => {
-      if (!isMacroFrame(frame)) return;
+    // Outermost first: a caller's invocation is listed before its callees'.
+    for (let depth = frames.length - 1; depth >= 0; depth--) {
+      const frame = frames[depth]!;
+      if (!isMacroFrame(frame)) continue;
       // One invocation = this frame and every frame outside it (the same line of a macro body invoked twice is two invocations).
       const key = frames
         .slice(depth)
@@ -136,7 +138,7 @@ export function macroInvocations(program: Program): Invocation[] {
         byKey.set(key, inv);
       }
       inv.instructions.push(index);
-    });
+    }
   });
   return [...byKey.values()];
 }

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { fail, originOf } from '../../asm/diagnostics.ts';
 import { parseDeltas } from '../../equiv/deltas.ts';
 import { VARIANTS_DIR } from '../../worldswitch/variant.ts';
 import { EXIT, type CliIO } from '../io.ts';
@@ -72,6 +73,7 @@ function newProblem(argv: { name?: unknown; from?: unknown; force?: unknown; roo
     return `bad variant name '${String(name)}': a folder name of lower-case letters, digits and single dashes (e.g. 'shared-vgic-macro'), at most ${MAX_NAME_LENGTH} characters`;
   }
   const known = existsSync(variants) ? readdirSync(variants).filter((d) => !d.startsWith('.') && existsSync(join(variants, d, 'hyp.S'))).sort() : [];
+  if (from === undefined) return `name the variant to copy: --from VARIANT (one of ${known.join(', ') || '(none found)'})`;
   if (typeof from !== 'string' || !VARIANT_NAME.test(from) || !existsSync(join(variants, from, 'hyp.S')) || !existsSync(join(variants, from, 'layout.ts'))) {
     return `no variant '${String(from)}' to copy in ${variants}: name one of ${known.join(', ') || '(none found)'}`;
   }
@@ -150,6 +152,15 @@ function inheritedDeltas(root: string, from: string): { lines: string[]; count: 
 
 const templateFile = (root: string): string => [join(root, 'proposals', 'TEMPLATE.md'), join(REPOSITORY_ROOT, 'proposals', 'TEMPLATE.md')].find((f) => existsSync(f))!;
 
+/** Cleanup after the work is done or undone: a path that cannot be there (its parent is a file) is gone already. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // ENOTDIR and the like: nothing to remove.
+  }
+}
+
 /** Creates variants/NAME and proposals/NAME.md under `root` (replacing them: the caller checked --force); each appears whole or not at all. */
 export function createVariant(root: string, from: string, name: string): NewVariant {
   const source = join(root, 'variants', from);
@@ -199,11 +210,12 @@ export function createVariant(root: string, from: string, name: string): NewVari
     if (placed) rmSync(target, { recursive: true, force: true });
     if (backup !== undefined) renameSync(backup, target);
     backup = undefined;
-    throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    fail('HL0902', `cannot create ${target} and ${proposal} (nothing was changed): ${message}`, originOf(target));
   } finally {
-    rmSync(staging, { recursive: true, force: true });
-    rmSync(proposalStaging, { force: true });
-    if (backup !== undefined) rmSync(backup, { recursive: true, force: true });
+    removeQuietly(staging);
+    removeQuietly(proposalStaging);
+    if (backup !== undefined) removeQuietly(backup);
   }
   return {
     name,
