@@ -6,6 +6,7 @@ import { asmCommand } from './commands/asm.ts';
 import { checkCommand } from './commands/check.ts';
 import { diffCommand } from './commands/diff.ts';
 import { execCommand } from './commands/exec.ts';
+import { mutateCommand } from './commands/mutate.ts';
 import { newCommand } from './commands/new.ts';
 import { runCommand } from './commands/run.ts';
 import { traceCommand } from './commands/trace.ts';
@@ -30,6 +31,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .command(guarded(diffCommand(io, setStatus)))
     .command(guarded(traceCommand(io, setStatus)))
     .command(guarded(checkCommand(io, setStatus)))
+    .command(guarded(mutateCommand(io, setStatus)))
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()
