@@ -178,7 +178,7 @@ const drop: LineOperator = (i, line) => [{ operator: 'drop', line, description: 
 const offset: LineOperator = (i, line) => {
   const out: Candidate[] = [];
   const forms: { re: RegExp; make: (m: RegExpExecArray, delta: number) => string }[] = [
-    { re: /\[(\s*\w+\s*),\s*#([^\]]+)\]/, make: (m, d) => `[${m[1]}, #(${m[2]!.trim()})${d > 0 ? '+' : ''}${d}]` },
+    { re: /\[(\s*[\\\w]+\s*),\s*#([^\]]+)\]/, make: (m, d) => `[${m[1]}, #(${m[2]!.trim()})${d > 0 ? '+' : ''}${d}]` },
     { re: /\](\s*),\s*#(.+)$/, make: (m, d) => `]${m[1]}, #(${m[2]!.trim()})${d > 0 ? '+' : ''}${d}` },
   ];
   if (!/^(ld|st)/i.test(i.mnemonic)) return out;

@@ -114,7 +114,8 @@ function resultLine(r: MutantResult): string {
   const proof = `proof ${r.proof!.status}`;
   const property = r.property!.killed ? `killed by ${r.property!.by}${r.property!.value ? ` (${r.property!.value})` : ''}` : 'not killed';
   const flag = r.outcome === 'survivor' ? '  SURVIVOR' : r.outcome === 'proof-missed' ? '  PROOF MISSED' : '';
-  return `${head}\n    ${proof}; property tests: ${property}${flag}`;
+  const ms = `${((r.proof!.ms + r.property!.ms) / 1000).toFixed(1)} s`;
+  return `${head}\n    ${proof}; property tests: ${property}${flag}  (${ms})`;
 }
 
 function percent(n: number, d: number): string {
