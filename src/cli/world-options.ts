@@ -1,4 +1,4 @@
-// The options that choose one world switch (--exit, --guest, --seed), shared by `trace` and `diff`,
+// The options that choose one world switch (--exit, --guest, --seed), shared by `run`, `trace` and `diff`,
 // and the check that turns a bad value into a usage error (exit 2) before anything runs.
 
 import type { Argv } from 'yargs';

@@ -13,16 +13,13 @@ import type { Observation } from '../../worldswitch/observations.ts';
 import { expectedGuestEntry, expectedGuestRetry, expectedHostReturn, expectedVcpuAtExit, mismatches, specificationContext } from '../../worldswitch/specification.ts';
 import type { Mismatch } from '../../worldswitch/specification.ts';
 import { listVariants, loadVariant, resolveVariantDir } from '../../worldswitch/variant.ts';
-import { EXIT_KINDS, GUEST_WIDTHS, generateWorld } from '../../worldswitch/world.ts';
-import type { ExitKind, GuestWidth, World } from '../../worldswitch/world.ts';
+import type { World } from '../../worldswitch/world.ts';
+import { variantProblem, worldOf, worldOptions, worldProblem, type WorldArgs } from '../world-options.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { formatOrigin, reportFailure } from '../report-errors.ts';
 
-interface RunArgs {
+interface RunArgs extends WorldArgs {
   variant: string;
-  exit?: ExitKind;
-  guest?: GuestWidth;
-  seed: number;
   trace: boolean;
   format: 'text' | 'json';
   'max-steps': number;
@@ -33,11 +30,7 @@ export function runCommand(io: CliIO, setStatus: (status: number) => void): Comm
     command: 'run <variant>',
     describe: "Run one world switch of a variant (host hvc, guest entry, the guest's run and exit, host return) and print both observations",
     builder: (y) =>
-      y
-        .positional('variant', { type: 'string', demandOption: true, describe: `a name under variants/ (${listVariants().join(', ')}) or a folder holding hyp.S and layout.ts` })
-        .option('exit', { choices: EXIT_KINDS, describe: 'how the guest exits: hypercall, stage-2 translation fault, stage-2 permission fault (at s1e1r), IRQ (default: from the seed)' })
-        .option('guest', { choices: GUEST_WIDTHS, describe: 'the guest is AArch64 (HCR_EL2.RW = 1) or AArch32 (default: from the seed)' })
-        .option('seed', { type: 'number', default: 1, describe: 'the seed the world (host state, vcpu context, guest run, configuration, placement) is generated from' })
+      worldOptions(y.positional('variant', { type: 'string', demandOption: true, describe: `a name under variants/ (${listVariants().join(', ')}) or a folder holding hyp.S and layout.ts` }))
         .option('trace', { type: 'boolean', default: false, describe: 'print every step: PC, instruction, origin (file:line < macro stack), registers and memory written' })
         .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
         .option('max-steps', { type: 'number', default: 100_000, describe: 'steps allowed for each stretch of HYP code before the run is called a runaway (HL0704)' })
@@ -53,7 +46,7 @@ export function runCommand(io: CliIO, setStatus: (status: number) => void): Comm
       setStatus(
         reportFailure(io, () => {
           const variant = loadVariant(dir);
-          const world = generateWorld(args.seed, { ...(args.exit ? { exit: args.exit } : {}), ...(args.guest ? { guest: args.guest } : {}) });
+          const world = worldOf(args);
           const result = runWorldSwitch(variant, world, { trace: args.trace, maxSteps: args['max-steps'] });
           const ctx = specificationContext(variant);
           const differences = [
@@ -74,16 +67,9 @@ export function runCommand(io: CliIO, setStatus: (status: number) => void): Comm
 
 /** What is wrong with the arguments, or undefined. */
 function usageProblem(argv: { variant?: unknown; seed?: unknown; exit?: unknown; guest?: unknown; 'max-steps'?: unknown }): string | undefined {
-  const seed = argv.seed;
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) return `--seed must be a non-negative integer, not ${String(seed)}`;
   const n = argv['max-steps'];
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) return `--max-steps must be a positive integer, not ${String(n)}`;
-  if (argv.exit !== undefined && !(EXIT_KINDS as readonly unknown[]).includes(argv.exit)) return `--exit must be one of ${EXIT_KINDS.join(', ')}`;
-  if (argv.guest !== undefined && !(GUEST_WIDTHS as readonly unknown[]).includes(argv.guest)) return `--guest must be one of ${GUEST_WIDTHS.join(', ')}`;
-  if (typeof argv.variant !== 'string' || resolveVariantDir(argv.variant) === undefined) {
-    return `no variant '${String(argv.variant)}': name one of ${listVariants().join(', ') || '(none found)'} or a folder holding hyp.S and layout.ts`;
-  }
-  return undefined;
+  return worldProblem(argv) ?? variantProblem(argv.variant);
 }
 
 // ------------------------------------------------------------------------------------------------
