@@ -46,16 +46,9 @@ const HOST_GPRS = [0, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30];
  * address the eret took from ELR_EL2.
  */
 export function observeGuestEntry<V>(m: Machine<V>, pstate: V, pc: V, aarch32: boolean, gich: GichDevice<V> | undefined): Observation<V> {
-  const s = m.state;
   const p = 'guest-entry';
   const out: Observation<V> = {};
-  el1Registers(m, p, out, ALL_GPRS);
-  out[`${p}.sp_el0`] = s.SPOf(0);
-  out[`${p}.sp_el1`] = s.SPOf(1);
-  out[`${p}.elr_el1`] = s.stored(REG.elr_el1);
-  out[`${p}.spsr_el1`] = s.stored(REG.spsr_el1);
-  out[`${p}.pc`] = pc;
-  out[`${p}.pstate`] = pstate;
+  resumeContext(m, p, out, pstate, pc);
   for (const slot of SYSREG_SLOTS) {
     if (slot.aarch32 && !aarch32) continue;
     // As the guest reads it: MPIDR_EL1 at EL1 reads VMPIDR_EL2.
@@ -74,11 +67,9 @@ export function observeGuestEntry<V>(m: Machine<V>, pstate: V, pc: V, aarch32: b
   return out;
 }
 
-/** After an eret that (should) resume the guest where it faulted (the PAR_EL1.F retry of a permission fault). */
-export function observeGuestRetry<V>(m: Machine<V>, pstate: V, pc: V): Observation<V> {
+/** What the guest resumes with: X0-X30, its stack pointers, EL1 exception state, PC and PSTATE. */
+function resumeContext<V>(m: Machine<V>, p: string, out: Observation<V>, pstate: V, pc: V): void {
   const s = m.state;
-  const p = 'guest-retry';
-  const out: Observation<V> = {};
   el1Registers(m, p, out, ALL_GPRS);
   out[`${p}.sp_el0`] = s.SPOf(0);
   out[`${p}.sp_el1`] = s.SPOf(1);
@@ -86,6 +77,13 @@ export function observeGuestRetry<V>(m: Machine<V>, pstate: V, pc: V): Observati
   out[`${p}.spsr_el1`] = s.stored(REG.spsr_el1);
   out[`${p}.pc`] = pc;
   out[`${p}.pstate`] = pstate;
+}
+
+/** After an eret that (should) resume the guest where it faulted (the PAR_EL1.F retry of a permission fault). */
+export function observeGuestRetry<V>(m: Machine<V>, pstate: V, pc: V): Observation<V> {
+  const p = 'guest-retry';
+  const out: Observation<V> = {};
+  resumeContext(m, p, out, pstate, pc);
   return out;
 }
 
