@@ -1,7 +1,9 @@
-// A check's verdicts as text (for people), JSON (for tools) and JUnit XML (for CI: one testcase per
-// variant and property). Every verdict carries the one table of compared and not-compared values.
+// A check's verdicts as text (for people), JSON (for tools), JUnit XML (for CI: one testcase per
+// variant and property) and GitHub workflow annotations. Every verdict carries the one table of
+// compared and not-compared values.
 
-import { formatDiagnostic } from '../asm/diagnostics.ts';
+import { relative } from 'node:path';
+import { formatDiagnostic, type SourceLocation } from '../asm/diagnostics.ts';
 import type { World } from '../worldswitch/world.ts';
 import type { CheckFailure, Verdict } from './check-variant.ts';
 import type { Difference } from './compare.ts';
@@ -169,4 +171,35 @@ export function junit(checked: CheckedVariant[]): string {
   const tests = checked.reduce((n, c) => n + c.verdict.properties.length + 1, 0);
   const failures = checked.reduce((n, c) => n + c.verdict.properties.filter((p) => !p.holds).length + (c.proof.status === 'refuted' ? 1 : 0), 0);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="hyplab check" tests="${tests}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+// GitHub reads `::error file=F,line=L,col=C::message` lines from a step's output; the message and the
+// properties escape what would end them.
+const annotationMessage = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const annotationProperty = (s: string): string => annotationMessage(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** Where a failure points in the variant's source: the last writer of the value, else the first divergence, else the diagnostic. */
+function failureLocation(f: CheckFailure): SourceLocation | undefined {
+  return f.explanation?.variantWriter?.entry?.origin.location ?? f.explanation?.sideBySide.divergence?.variant?.location ?? f.diagnostic?.origin.location;
+}
+
+/** One `::error` line per failing property (at the source line of its counterexample) and per refuted proof. */
+export function githubAnnotations(checked: CheckedVariant[], cwd = process.cwd()): string[] {
+  const out: string[] = [];
+  for (const c of checked) {
+    const v = c.verdict;
+    for (const p of v.properties) {
+      const f = p.failure;
+      if (f === undefined) continue;
+      const first = f.differences[0];
+      const message = `${v.variant}: ${p.name} fails: ${first !== undefined ? differenceText(first) : f.message}${f.replay ? ` (replay: ${f.replay})` : ''}`;
+      const at = failureLocation(f);
+      const where = at === undefined ? '' : ` file=${annotationProperty(relative(cwd, at.file))},line=${at.line},col=${at.col},`;
+      out.push(`::error${where}title=${annotationProperty(`hyplab check ${v.variant}`)}::${annotationMessage(message)}`);
+    }
+    if (c.proof.status === 'refuted') out.push(`::error title=${annotationProperty(`hyplab check ${v.variant}: proof`)}::${annotationMessage(`${v.variant}: ${c.proof.text}`)}`);
+  }
+  return out;
 }

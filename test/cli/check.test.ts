@@ -4,7 +4,7 @@
 
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listVariants, VARIANTS_DIR } from '../../src/worldswitch/variant.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -110,6 +110,32 @@ describe('hyplab check', () => {
     expect(suites.children[0]!.attributes.failures).toBe('0');
     expect(suites.children[1]!.attributes.failures).toBe('1');
     expect(suites.attributes.failures).toBe('1');
+  }, 60_000);
+
+  it('on GitHub Actions, a failure is also an ::error annotation at the line of its counterexample', async () => {
+    const dir = join(work, 'original-annotated');
+    cpSync(join(VARIANTS_DIR, 'original'), dir, { recursive: true });
+    const text = readFileSync(join(dir, 'hyp.S'), 'utf8');
+    const line = text.slice(0, text.indexOf('msr\telr_el1, x21')).split('\n').length;
+    writeFileSync(join(dir, 'hyp.S'), text.replace('msr\telr_el1, x21', 'nop'));
+    const before = process.env.GITHUB_ACTIONS;
+    process.env.GITHUB_ACTIONS = 'true';
+    try {
+      const r = await runCli('check', dir, '--runs', '3', '--seed', '5', '--no-prove');
+      expect(r.status).toBe(1);
+      const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::error'));
+      expect(annotations).toHaveLength(1);
+      const file = relative(process.cwd(), join(dir, 'hyp.S')).replace(/:/g, '%3A').replace(/,/g, '%2C');
+      expect(annotations[0]).toMatch(new RegExp(`^::error file=${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')},line=${line},col=\\d+,title=hyplab check original-annotated::original-annotated: smoke fails: host-return\\.elr_el1: expected 0x[0-9a-f]+ \\((the specification|original)\\), actual 0x[0-9a-f]+ \\(replay: hyplab run `));
+      const quiet = await (async () => {
+        delete process.env.GITHUB_ACTIONS;
+        return runCli('check', dir, '--runs', '3', '--seed', '5', '--no-prove');
+      })();
+      expect(quiet.stdout).not.toContain('::error');
+    } finally {
+      if (before === undefined) delete process.env.GITHUB_ACTIONS;
+      else process.env.GITHUB_ACTIONS = before;
+    }
   }, 60_000);
 
   it('bad input is exit 2 with a coded diagnostic', async () => {

@@ -8,7 +8,7 @@ import type { CommandModule } from 'yargs';
 import { randomInt } from 'node:crypto';
 import { checkVariant, DEFAULT_RUNS, loadOriginal } from '../../equiv/check-variant.ts';
 import type { CheckedVariant } from '../../equiv/format.ts';
-import { holds, junit, verdictJson, verdictText } from '../../equiv/format.ts';
+import { githubAnnotations, holds, junit, verdictJson, verdictText } from '../../equiv/format.ts';
 import { runProof } from '../../equiv/proof.ts';
 import { listVariants, loadVariant, resolveVariantDir, VARIANTS_DIR } from '../../worldswitch/variant.ts';
 import { AsmError, formatDiagnostic } from '../../asm/diagnostics.ts';
@@ -42,7 +42,6 @@ export function checkCommand(io: CliIO, setStatus: (status: number) => void): Co
           return true;
         }),
     handler: async (args) => {
-      if (usageProblem(args) !== undefined) return;
       setStatus(await check(io, args));
     },
   };
@@ -89,6 +88,8 @@ async function check(io: CliIO, args: CheckArgs): Promise<number> {
     }
     throw e;
   }
+  // On GitHub Actions every failure is also an annotation at the source line of its counterexample.
+  if (process.env.GITHUB_ACTIONS) for (const line of githubAnnotations(checked)) io.stdout(`${line}\n`);
   if (args.format === 'json') io.stdout(`${JSON.stringify({ seed, runs: args.runs, verdicts: checked.map(verdictJson) }, null, 2)}\n`);
   else if (args.format === 'junit') io.stdout(junit(checked));
   else {
