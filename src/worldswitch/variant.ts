@@ -1,9 +1,10 @@
 // A variant (variants/<name>/: hyp.S + layout.ts) ready to run: its layout, assembled with the
 // layout's constants as #defines and its folder as include directory, prepared for the concrete core,
 // and the addresses of the symbols the scenario drives it through (variants/README.md). Cached per
-// folder: a check runs the same variant many times.
+// folder and content: a check runs the same variant many times, and an edited folder is a new variant.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assembleFile } from '../asm/assemble.ts';
@@ -40,6 +41,19 @@ export interface Variant {
 }
 
 const cache = new Map<string, Variant>();
+/** Mutation runs load hundreds of folders: keep the most recent ones only. */
+const CACHE_LIMIT = 32;
+
+/** The folder and a digest of every file in it (hyp.S, layout.ts, the headers hyp.S includes). */
+function cacheKey(dir: string): string {
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    const file = join(dir, name);
+    if (!statSync(file).isFile()) continue;
+    hash.update(name).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return `${dir}\0${hash.digest('hex')}`;
+}
 
 /** Every folder in variants/ that holds a hyp.S, sorted by name. */
 export function listVariants(dir: string = VARIANTS_DIR): string[] {
@@ -60,20 +74,21 @@ export function resolveVariantDir(spec: string): string | undefined {
 
 /** Loads (or returns the cached) variant in folder `dir`; throws AsmError with coded diagnostics. */
 export function loadVariant(dir: string): Variant {
-  const key = resolve(dir);
-  const cached = cache.get(key);
-  if (cached !== undefined) return cached;
-  const hypSource = join(key, 'hyp.S');
-  const layoutFile = join(key, 'layout.ts');
+  const folder = resolve(dir);
+  const hypSource = join(folder, 'hyp.S');
+  const layoutFile = join(folder, 'layout.ts');
   for (const file of [hypSource, layoutFile]) {
     if (!existsSync(file)) fail('HL0902', `cannot read ${file}: a variant folder holds hyp.S and layout.ts`, originOf(file));
   }
+  const key = cacheKey(folder);
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
   const constants = asmConstants(layoutFile);
   const layout = constants.layout;
   for (const name of CONTRACT_CONSTANTS) {
-    if (!layout.source.values.has(name)) fail('HL0808', `${basename(key)}: layout.ts does not export ${name}, which every variant provides (variants/README.md)`, originOf(layoutFile));
+    if (!layout.source.values.has(name)) fail('HL0808', `${basename(folder)}: layout.ts does not export ${name}, which every variant provides (variants/README.md)`, originOf(layoutFile));
   }
-  const program = assembleFile(hypSource, { includeDirs: [key], defines: constants.defines });
+  const program = assembleFile(hypSource, { includeDirs: [folder], defines: constants.defines });
   const image = prepareProgram(program, concreteDomain);
   const symbols = {} as Record<ContractSymbol, bigint>;
   const missing: string[] = [];
@@ -83,12 +98,12 @@ export function loadVariant(dir: string): Variant {
     else symbols[name] = address;
   }
   if (missing.length > 0) {
-    throw new AsmError(diagnostic('HL0301', `${basename(key)}: hyp.S does not define ${missing.join(', ')}, which the world-switch scenario drives it through (variants/README.md)`, originOf(hypSource)));
+    throw new AsmError(diagnostic('HL0301', `${basename(folder)}: hyp.S does not define ${missing.join(', ')}, which the world-switch scenario drives it through (variants/README.md)`, originOf(hypSource)));
   }
   const hostContext = hostContextOf(layout);
   const variant: Variant = {
-    name: basename(key),
-    dir: key,
+    name: basename(folder),
+    dir: folder,
     hypSource,
     layoutFile,
     layout,
@@ -97,6 +112,7 @@ export function loadVariant(dir: string): Variant {
     hasHostContext: hostContext !== undefined,
     ...(hostContext !== undefined ? { hostContext } : {}),
   };
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, variant);
   return variant;
 }
