@@ -4,6 +4,7 @@
 // build fast-check arbitraries on the same type. Every register value is valid for its register (RES0
 // clear, RES1 set, see registers.ts), so the machine holds exactly what the world says.
 
+import { EC, HCR as HCR_BIT } from '../a64/semantics/exceptions.ts';
 import { AARCH32_SPSRS, HOST_SYSREG_SLOTS, SYSREG_SLOTS, validFor } from './registers.ts';
 
 export const EXIT_KINDS = ['hvc', 'dabt', 'perm', 'irq'] as const;
@@ -121,12 +122,12 @@ export const DATA_BASE = RAM_BASE + 0x0010_0000n;
 export const GICH_SIZE = 0x200;
 
 /** HCR_EL2 bits (Arm ARM D13.2.46). */
-const HCR = { VM: 1n << 0n, SWIO: 1n << 1n, FMO: 1n << 3n, IMO: 1n << 4n, AMO: 1n << 5n, TWI: 1n << 13n, TWE: 1n << 14n, TSC: 1n << 19n, TSW: 1n << 22n, TAC: 1n << 21n, TIDCP: 1n << 20n, FB: 1n << 9n, BSU_IS: 1n << 10n, RW: 1n << 31n };
+const HCR = Object.fromEntries(Object.entries(HCR_BIT).map(([name, bit]) => [name, 1n << BigInt(bit)])) as Record<keyof typeof HCR_BIT, bigint>;
 /** KVM's HCR_GUEST_FLAGS (kvm_arm.h of the series): stage 2, interrupts routed to EL2, trapped WFI/WFE/SMC/... */
-const HCR_GUEST_FLAGS = HCR.TSC | HCR.TSW | HCR.TWE | HCR.TWI | HCR.VM | HCR.BSU_IS | HCR.FB | HCR.TAC | HCR.AMO | HCR.IMO | HCR.FMO | HCR.SWIO | HCR.TIDCP;
+const HCR_GUEST_FLAGS = HCR.TSC | HCR.TSW | HCR.TWE | HCR.TWI | HCR.VM | HCR.BSU_IS | HCR.FB | HCR.TACR | HCR.AMO | HCR.IMO | HCR.FMO | HCR.SWIO | HCR.TIDCP;
 
-/** ESR_EL2.EC of the exits (Arm ARM D13.2.37). */
-export const EXIT_EC = { hvc64: 0x16, hvc32: 0x12, dataAbortLower: 0x24 } as const;
+/** ESR_EL2.EC of the exits (Arm ARM D13.2.37), from the core's one EC table. */
+export const EXIT_EC = { hvc64: EC.hvc64, hvc32: EC.hvc32, dataAbortLower: EC.dataAbortLower } as const;
 
 /** SPSR.M of the modes a guest may be in when it exits. */
 const AARCH64_GUEST_MODES = [0b00000n, 0b00100n, 0b00101n]; // EL0t, EL1t, EL1h

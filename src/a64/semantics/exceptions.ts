@@ -26,6 +26,7 @@ export const EC = {
   wfx: 0x01,
   fpAccess: 0x07,
   illegalState: 0x0e,
+  hvc32: 0x12,
   svc64: 0x15,
   hvc64: 0x16,
   smc64: 0x17,
@@ -50,8 +51,8 @@ export interface Syndrome {
   hpfar?: bigint;
 }
 
-/** HCR_EL2 bits the core acts on (ARMv8.0). */
-export const HCR = { VM: 0, FMO: 3, IMO: 4, AMO: 5, TWI: 13, TWE: 14, TSC: 19, TVM: 26, TGE: 27, HCD: 29, TRVM: 30, RW: 31 } as const;
+/** HCR_EL2 bit positions (ARMv8.0): those the core acts on, and those a KVM guest is configured with. */
+export const HCR = { VM: 0, SWIO: 1, FMO: 3, IMO: 4, AMO: 5, FB: 9, BSU_IS: 10, TWI: 13, TWE: 14, TSC: 19, TIDCP: 20, TACR: 21, TSW: 22, TVM: 26, TGE: 27, HCD: 29, TRVM: 30, RW: 31 } as const;
 
 export function hcrBit<V>(s: State<V>, bit: number): boolean {
   const D = s.dom;
