@@ -14,6 +14,7 @@ import type { MutantResult, MutationReport } from '../../equiv/mutate-run.ts';
 import { listVariants, resolveVariantDir } from '../../worldswitch/variant.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { startProgress } from '../progress.ts';
+import type { Progress } from '../progress.ts';
 
 /** The CI run count of the property tests. */
 export const MUTATE_DEFAULT_RUNS = 1000;
@@ -76,7 +77,7 @@ function mutate(io: CliIO, args: MutateArgs): number {
   let report: MutationReport;
   try {
     const original = loadOriginal();
-    const progress = startProgress('mutants', args.limit, { unit: 'mutants' });
+    let progress: Progress | undefined;
     report = mutateVariant(dir, {
       runs: args.runs,
       seed,
@@ -86,14 +87,15 @@ function mutate(io: CliIO, args: MutateArgs): number {
       ...(operators !== undefined ? { operators } : {}),
       onMutant: (r, k, total) => {
         if (k === 0) {
+          progress = startProgress('mutants', total, { unit: 'mutants' });
           if (text) io.stdout(`hyplab mutate ${args.variant}: ${total} mutant(s), ${args.runs} random worlds each, seed ${seed}${args.seed === undefined ? ' (fresh)' : ''}\n`);
         }
-        progress.finish();
+        progress?.finish();
         if (text) io.stdout(`${resultLine(r)}\n`);
-        progress.update(k + 1);
+        progress?.update(k + 1);
       },
     });
-    progress.finish();
+    progress?.finish();
   } catch (e) {
     // The variant itself does not load (or its layout or proposal does not read): bad input.
     if (e instanceof AsmError) {
