@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { quotedHunks, readSeed, transcription, unmarkedLines, SEED_PATH, SHARED_SEED_PATH } from './seed-lines.ts';
+import { quotedHunks, readSeed, transcription, unmarkedLines, SEED_PATH, SHARED_SEED_PATH } from '../../src/report/seed-lines.ts';
 
 const HYP_PATH = 'variants/original/hyp.S';
 const hyp = readFileSync(HYP_PATH, 'utf8');

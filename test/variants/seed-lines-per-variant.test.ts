@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { quotedHunks, readSeed } from './seed-lines.ts';
+import { quotedHunks, readSeed } from '../../src/report/seed-lines.ts';
 
 const quoted = quotedHunks(readSeed().text).flatMap((h) => h.lines);
 const variants = readdirSync('variants', { withFileTypes: true })

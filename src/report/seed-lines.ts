@@ -3,6 +3,10 @@
 // the seed does not show sits under a "[reconstructed]" comment.
 
 import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Paths below are relative to the checkout; read through this so any working directory works. */
+const inCheckout = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
 /** The seed as committed with the tests (a copy of ../shared/seed, checked equal when that is present). */
 export const SEED_PATH = 'test/variants/seed/review-hyp-world-switch.txt';
@@ -156,7 +160,14 @@ export function unmarkedLines(hyp: string, quotedHypLines: ReadonlySet<number>):
 
 /** The committed seed, and whether the team's copy (when present) is the same text. */
 export function readSeed(): { text: string; sharedCopyDiffers: boolean | undefined } {
-  const text = readFileSync(SEED_PATH, 'utf8');
-  const sharedCopyDiffers = existsSync(SHARED_SEED_PATH) ? readFileSync(SHARED_SEED_PATH, 'utf8') !== text : undefined;
+  const text = readFileSync(inCheckout(SEED_PATH), 'utf8');
+  const shared = inCheckout(SHARED_SEED_PATH);
+  const sharedCopyDiffers = existsSync(shared) ? readFileSync(shared, 'utf8') !== text : undefined;
   return { text, sharedCopyDiffers };
+}
+
+/** For each quoted line: whether `hyp` (a variant's hyp.S text) holds it verbatim, anywhere. */
+export function carriedLines(quoted: readonly QuotedLine[], hyp: string): { quoted: QuotedLine; present: boolean }[] {
+  const lines = new Set(hyp.split('\n'));
+  return quoted.map((q) => ({ quoted: q, present: lines.has(q.text) }));
 }
