@@ -138,7 +138,7 @@ function describePath(p: ProofPath, decisions: readonly [Term, boolean][]): stri
   const c = p.config;
   const gic = c.gic.present ? `gic nr_lr=${c.gic.nrLr}` : 'no gic';
   const d = decisions.map(([t, b]) => `${b ? '' : '!'}${show(t)}`).join(', ');
-  return `${c.exit}${c.exit === 'perm' ? (c.parFault ? ' (PAR_EL1.F)' : ' (walk ok)') : ''}, ${c.guest} M=0x${p.entryMode.toString(16)}->0x${p.exitMode.toString(16)}, timer ${c.timerEnabled ? 'on' : 'off'}, ${gic}${d ? `; ${d}` : ''}`;
+  return `${c.exit}${c.parFault ? ' (PAR_EL1.F)' : c.exit === 'perm' ? ' (walk ok)' : ''}, ${c.guest} M=0x${p.entryMode.toString(16)}->0x${p.exitMode.toString(16)}, timer ${c.timerEnabled ? 'on' : 'off'}, ${gic}${d ? `; ${d}` : ''}`;
 }
 
 /** Too many decisions on one configuration: the proof stops and says so. */
@@ -304,12 +304,15 @@ export function proveVariant(variantDir: string, options: ProveOptions = {}): Pr
   let paths = 0;
   let exploded: string | undefined;
   const configs = configurations(options);
-  for (const path of configs) {
+  for (let i = 0; i < configs.length; i++) {
+    const path = configs[i]!;
+    let translated = false;
     const world = symbolicWorld(path);
     try {
       paths += forEachDecisionPath(options.maxDecisionPaths ?? 256, (decisions) => {
         const originalRun = runWorldSwitch(original, world, { backend: backendO });
         const variantRun = runWorldSwitch(variant, world, { backend: backendV });
+        translated ||= originalRun.translations > 0 || variantRun.translations > 0;
         const r: PathRun = { world, original: originalRun, variant: variantRun, decisions, path: '' };
         r.path = describePath(path, decisions);
         for (const d of compare(r, variant, original, deltas)) {
@@ -326,9 +329,12 @@ export function proveVariant(variantDir: string, options: ProveOptions = {}): Pr
       break;
     }
     if (stopAtFirst && differences.length > 0) break;
+    // A run that asked for an address translation where the configuration did not enumerate the walk's
+    // outcome (any exit but perm): explore the failed walk (PAR_EL1.F = 1) on this path too.
+    if (translated && !path.config.parFault && path.config.exit !== 'perm') configs.push({ ...path, config: { ...path.config, parFault: true } });
   }
   const ms = Math.round(performance.now() - started);
-  const coverage = `${configs.length} configurations (exit x guest width x timer x GIC absent or nr_lr in ${rangeText(options.nrLr)} x PAR_EL1.F for perm${options.allModes ? ' x every guest mode at entry and exit' : '; guest mode EL1h / svc'}); placement fixed (vcpu 0x${PROOF_PLACEMENT.vcpu.toString(16)}, hyp stack top 0x${PROOF_PLACEMENT.hypStackTop.toString(16)})`;
+  const coverage = `${configs.length} configurations (exit x guest width x timer x GIC absent or nr_lr in ${rangeText(options.nrLr)} x PAR_EL1.F for perm and wherever HYP ran at${options.allModes ? ' x every guest mode at entry and exit' : '; guest mode EL1h / svc'}); placement fixed (vcpu 0x${PROOF_PLACEMENT.vcpu.toString(16)}, hyp stack top 0x${PROOF_PLACEMENT.hypStackTop.toString(16)})`;
   const refuted = differences.some((d) => d.value === 'run' || d.value.startsWith('frame.') || d.value.startsWith('delta:') || d.counterexample !== undefined);
   const verdict: ProofResult['verdict'] = differences.length === 0 && exploded === undefined ? 'proved' : refuted ? 'refuted' : 'undecided';
   const summary =

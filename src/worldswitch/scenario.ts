@@ -80,6 +80,8 @@ export interface WorldSwitchRun<V = bigint> {
   /** Deepest use of the hyp stack, in bytes below its top. */
   hypStackDepth: number;
   strayWrites: StrayWrite[];
+  /** Address translations (`at`) HYP asked for: the proof explores PAR_EL1.F only where one happened. */
+  translations: number;
   trace?: TraceSegment<V>[];
   /** The machine as the run left it (the proof reads its memory for the frame rule). */
   machine?: Machine<V>;
@@ -101,7 +103,7 @@ function failure(code: DiagnosticCode, message: string, origin: Origin): never {
 }
 
 export function runWorldSwitch<V = bigint>(variant: Variant, world: World<V>, options: WorldSwitchOptions<V> = {}): WorldSwitchRun<V> {
-  const result: WorldSwitchRun<V> = { variant: variant.name, world, steps: 0, hypStackDepth: 0, strayWrites: [], ...(options.trace ? { trace: [] } : {}) };
+  const result: WorldSwitchRun<V> = { variant: variant.name, world, steps: 0, hypStackDepth: 0, strayWrites: [], translations: 0, ...(options.trace ? { trace: [] } : {}) };
   try {
     new Scenario(variant, world, options, result).play();
   } catch (e) {
@@ -486,6 +488,7 @@ class Scenario<V> {
   /** `at s1e1r` of the guest's faulting VA: the world's IPA (the first walk fails for the retry path). */
   private translate(op: string, va: V): { pa: V } | { fault: number } {
     this.translations++;
+    this.result.translations = this.translations;
     const translationFaultLevel1 = 0b000101;
     if (this.world.config.parFault && this.translations === 1) return { fault: translationFaultLevel1 };
     if (op === 's1e1r' && this.D.decide(this.D.eq(va, this.world.exit.far, 64))) return { pa: this.world.exit.ipa };

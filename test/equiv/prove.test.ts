@@ -86,6 +86,14 @@ describe('broken copies are refuted, naming the value, with a confirmed countere
     expectRefuted(broken('no-msr-vmpidr', 'msr\tvmpidr_el2,\tx4', 'nop'), 'guest-entry.mpidr_el1');
   });
 
+  it('a data abort that reaches the `at` walk (the FSC_PERM branch dropped): the failed walk is explored there too', () => {
+    // Found by `hyplab mutate original` (M1361): PAR_EL1.F was enumerated only for permission faults.
+    const dir = broken('dabt-walk', '\tcmp\tx3, #ESR_EL2_FSC_PERM\n\tb.ne\t2f\n', '\tcmp\tx3, #ESR_EL2_FSC_PERM\n');
+    const r = proveVariant(dir, { nrLr: [1] });
+    expect(r.verdict, report(r)).toBe('refuted');
+    expect(r.differences.some((d) => d.path.startsWith('dabt (PAR_EL1.F)')), report(r)).toBe(true);
+  });
+
   it('the counterexample world replays: the concrete runs of original and the broken copy differ in that value', () => {
     const dir = broken('swap-ldp-replay', 'ldp\tx24, x25, [x2], #16', 'ldp\tx25, x24, [x2], #16');
     const r = proveVariant(dir, { ...FAST, exits: ['hvc'], guests: ['aarch64'] });
