@@ -1,6 +1,7 @@
 // Side-by-side measurements: each benchmark runs hyplab and its peer on the same work in one run and
 // prints both. Numbers are medians over --runs repetitions after one warm-up. `--only assemble|execute`
-// runs one benchmark.
+// runs one benchmark. `--record` also writes what it printed to scripts/bench.recorded.txt, which
+// REPORT.md's measured section quotes (`hyplab report` after it).
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -229,8 +230,17 @@ function benchExecute(): void {
   }
 }
 
+const recorded: string[] = [];
+if (process.argv.includes('--record')) {
+  const print = console.log.bind(console);
+  console.log = (...args: unknown[]) => {
+    recorded.push(args.map(String).join(' '));
+    print(...args);
+  };
+}
 console.log(`machine: ${machine()}`);
 const only = process.argv.indexOf('--only');
 const selected = only >= 0 ? process.argv[only + 1] : undefined;
 if (selected === undefined || selected === 'assemble') benchAssemble();
 if (selected === undefined || selected === 'execute') benchExecute();
+if (recorded.length > 0) writeFileSync(join(import.meta.dirname, 'bench.recorded.txt'), `${recorded.join('\n')}\n`);

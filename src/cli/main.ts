@@ -8,6 +8,7 @@ import { diffCommand } from './commands/diff.ts';
 import { execCommand } from './commands/exec.ts';
 import { mutateCommand } from './commands/mutate.ts';
 import { newCommand } from './commands/new.ts';
+import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { traceCommand } from './commands/trace.ts';
 import { EXIT, processIO, type CliIO } from './io.ts';
@@ -32,6 +33,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .command(guarded(traceCommand(io, setStatus)))
     .command(guarded(checkCommand(io, setStatus)))
     .command(guarded(mutateCommand(io, setStatus)))
+    .command(guarded(reportCommand(io, setStatus)))
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()
