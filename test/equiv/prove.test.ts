@@ -5,10 +5,11 @@
 //
 // The tests enumerate nr_lr in {1, 4, 64} to stay fast; `hyplab check` enumerates 1..64.
 
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { editedOriginal } from '../helpers/original-copy.ts';
 import { declaredDeltas, proveVariant } from '../../src/equiv/prove.ts';
 import type { ProofResult, ProveOptions } from '../../src/equiv/prove.ts';
 import { runWorldSwitch } from '../../src/worldswitch/scenario.ts';
@@ -21,15 +22,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A copy of original with `from` (exactly once in hyp.S) replaced by `to`. */
 function broken(name: string, from: string, to: string): string {
-  const text = readFileSync(join(original, 'hyp.S'), 'utf8');
-  const at = text.indexOf(from);
-  expect(at, `'${from}' is in variants/original/hyp.S`).toBeGreaterThanOrEqual(0);
-  expect(text.indexOf(from, at + 1), `'${from}' occurs once`).toBe(-1);
-  const dir = join(work, name);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'hyp.S'), text.replace(from, to));
-  copyFileSync(join(original, 'layout.ts'), join(dir, 'layout.ts'));
-  return dir;
+  return editedOriginal(work, name, from, to).dir;
 }
 
 function report(r: ProofResult): string {

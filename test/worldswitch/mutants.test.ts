@@ -2,32 +2,25 @@
 // law they should, by name; panics, runaways and wrong returns are coded diagnostics whose origin is
 // the instruction responsible (file:line in the mutant's hyp.S).
 
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { editedOriginal } from '../helpers/original-copy.ts';
 import { runWorldSwitch } from '../../src/worldswitch/scenario.ts';
 import { expectedGuestEntry, expectedGuestRetry, expectedHostReturn, expectedVcpuAtExit, mismatches, specificationContext } from '../../src/worldswitch/specification.ts';
-import { loadVariant, VARIANTS_DIR } from '../../src/worldswitch/variant.ts';
+import { loadVariant } from '../../src/worldswitch/variant.ts';
 import type { Variant } from '../../src/worldswitch/variant.ts';
 import { generateWorld } from '../../src/worldswitch/world.ts';
 import type { ExitKind, GuestWidth, WorldConfig } from '../../src/worldswitch/world.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'hyplab-mutants-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const original = join(VARIANTS_DIR, 'original');
 
 /** A copy of original with `from` (which must occur exactly once) replaced by `to`; and the line it is on. */
 function mutant(name: string, from: string, to: string): { variant: Variant; line: number } {
-  const text = readFileSync(join(original, 'hyp.S'), 'utf8');
-  const at = text.indexOf(from);
-  expect(at, `'${from}' is in variants/original/hyp.S`).toBeGreaterThanOrEqual(0);
-  expect(text.indexOf(from, at + 1), `'${from}' occurs once`).toBe(-1);
-  const dir = join(work, name);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'hyp.S'), text.replace(from, to));
-  copyFileSync(join(original, 'layout.ts'), join(dir, 'layout.ts'));
-  return { variant: loadVariant(dir), line: text.slice(0, at).split('\n').length };
+  const { dir, line } = editedOriginal(work, name, from, to);
+  return { variant: loadVariant(dir), line };
 }
 
 function world(exit: ExitKind, guest: GuestWidth = 'aarch64', config: Partial<WorldConfig> = {}) {
