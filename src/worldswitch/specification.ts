@@ -12,7 +12,7 @@ import type { Domain } from '../a64/domain.ts';
 import { concreteDomain } from '../a64/domain-concrete.ts';
 import { worldImage } from './host-program.ts';
 import type { Variant } from './variant.ts';
-import type { World } from './world.ts';
+import type { GuestContext, World } from './world.ts';
 import { AARCH32_SPSRS, HOST_SYSREG_SLOTS, SYSREG_SLOTS, validFor } from './registers.ts';
 import { contextValues } from './vcpu-fields.ts';
 import type { Observation } from './observations.ts';
@@ -32,19 +32,25 @@ function concrete<V>(): Domain<V> {
   return concreteDomain as unknown as Domain<V>;
 }
 
-export function expectedGuestEntry<V = bigint>(world: World<V>, D: Domain<V> = concrete<V>()): Observation<V> {
-  const p = 'guest-entry';
-  const g = world.vcpu;
-  const aarch32 = world.config.guest === 'aarch32';
+/** What the guest resumes with (X0-X30, its stack pointers, EL1 exception state, PSTATE) at `pc`. */
+function resumeContext<V>(p: string, g: GuestContext<V>, pc: V): Observation<V> {
   const out: Observation<V> = {};
   g.x.forEach((v, n) => (out[`${p}.x${n}`] = v));
   out[`${p}.sp_el0`] = g.sp_el0;
   out[`${p}.sp_el1`] = g.sp_el1;
   out[`${p}.elr_el1`] = g.elr_el1;
   out[`${p}.spsr_el1`] = g.spsr_el1;
-  // ERET to AArch32 takes ELR_EL2[31:0].
-  out[`${p}.pc`] = aarch32 ? D.zeroExtend(D.extract(g.pc, 31, 0), 32, 64) : g.pc;
+  out[`${p}.pc`] = pc;
   out[`${p}.pstate`] = g.pstate;
+  return out;
+}
+
+export function expectedGuestEntry<V = bigint>(world: World<V>, D: Domain<V> = concrete<V>()): Observation<V> {
+  const p = 'guest-entry';
+  const g = world.vcpu;
+  const aarch32 = world.config.guest === 'aarch32';
+  // ERET to AArch32 takes ELR_EL2[31:0].
+  const out = resumeContext(p, g, aarch32 ? D.zeroExtend(D.extract(g.pc, 31, 0), 32, 64) : g.pc);
   for (const slot of SYSREG_SLOTS) {
     if (slot.aarch32 && !aarch32) continue;
     out[`${p}.${slot.register}`] = g.sysregs[slot.slot]!;
@@ -151,14 +157,7 @@ export function expectedVcpuAtExit<V = bigint>(world: World<V>, D: Domain<V> = c
 export function expectedGuestRetry<V = bigint>(world: World<V>): Observation<V> {
   const p = 'guest-retry';
   const g = world.run;
-  const out: Observation<V> = {};
-  g.x.forEach((v, n) => (out[`${p}.x${n}`] = v));
-  out[`${p}.sp_el0`] = g.sp_el0;
-  out[`${p}.sp_el1`] = g.sp_el1;
-  out[`${p}.elr_el1`] = g.elr_el1;
-  out[`${p}.spsr_el1`] = g.spsr_el1;
-  out[`${p}.pc`] = g.pc;
-  out[`${p}.pstate`] = g.pstate;
+  const out = resumeContext(p, g, g.pc);
   return out;
 }
 
