@@ -20,7 +20,8 @@ import { assertInterrupt, takePendingInterrupt } from './interrupts.ts';
 import type { ScheduledInterrupt } from './interrupts.ts';
 import type { AccessDetails } from './faults.ts';
 import { DEFAULT_LOAD_ADDRESS, slotAt } from './image.ts';
-import { stageSlot } from './stage.ts';
+import { BlockFault, MAX_BLOCK, stageBlock, stageSlot } from './stage.ts';
+import type { BlockExec, StagedInstruction } from './stage.ts';
 import type { Exec } from '../a64/semantics/types.ts';
 import type { Image, Slot } from './image.ts';
 
@@ -77,25 +78,71 @@ export interface RunResult<V> {
 const DEFAULT_MAX_STEPS = 1_000_000;
 const DEFAULT_STAGE_AFTER = 256;
 
-/** Per concrete image: the staged function of each slot (null: left to the interpreter) and its runs so far. */
+/**
+ * Per concrete image: the staged function of each slot (null: left to the interpreter) and its runs so
+ * far, and the blocks that start at each slot (null: none, a lone staged instruction).
+ */
 interface StagedSlots {
   execs: (Exec<bigint> | null | undefined)[];
+  instructions: (StagedInstruction | undefined)[];
   runs: Uint32Array;
+  blocks: (BlockExec | null | undefined)[];
+  blockLengths: Uint8Array;
+  /** Times a block at this slot waited for the next instruction to be staged or refused. */
+  blockWaits: Uint8Array;
 }
 const STAGED = new WeakMap<Image<unknown>, StagedSlots>();
+
+/** How long a block waits for its next instruction (which may never run) before it ends without it. */
+const BLOCK_PATIENCE = 16;
 
 /** How many instructions of `image` run staged (for tests and the benchmark). */
 export function stagedInstructions<V>(image: Image<V>): number {
   return STAGED.get(image as Image<unknown>)?.execs.filter((e) => e).length ?? 0;
 }
 
+/** How many blocks of `image` have been made, and the instructions in them (for tests and the benchmark). */
+export function stagedBlocks<V>(image: Image<V>): { blocks: number; instructions: number } {
+  const table = STAGED.get(image as Image<unknown>);
+  const made = table?.blocks.flatMap((b, i) => (b ? [table.blockLengths[i]!] : [])) ?? [];
+  return { blocks: made.length, instructions: made.reduce((a, b) => a + b, 0) };
+}
+
 function stagedSlots<V>(image: Image<V>): StagedSlots {
   let table = STAGED.get(image as Image<unknown>);
   if (table === undefined) {
-    table = { execs: new Array(image.slots.length).fill(undefined), runs: new Uint32Array(image.slots.length) };
+    const n = image.slots.length;
+    table = {
+      execs: new Array(n).fill(undefined),
+      instructions: new Array(n).fill(undefined),
+      runs: new Uint32Array(n),
+      blocks: new Array(n).fill(undefined),
+      blockLengths: new Uint8Array(n),
+      blockWaits: new Uint8Array(n),
+    };
     STAGED.set(image as Image<unknown>, table);
   }
   return table;
+}
+
+/**
+ * The block starting at staged slot `index`: the staged instructions that follow it at the same EL and
+ * SP, up to a taken branch or MAX_BLOCK; null when there is only the one; undefined while the next
+ * instruction has not yet been staged or refused.
+ */
+function blockAt<V>(table: StagedSlots, index: number, slots: readonly (Slot<V> | undefined)[]): BlockExec | null | undefined {
+  const first = table.instructions[index]!;
+  const members: StagedInstruction[] = [first];
+  for (let i = index + 1; members.length < MAX_BLOCK && !members[members.length - 1]!.writesPc; i++) {
+    const next = table.execs[i];
+    if (next === undefined && ++table.blockWaits[index]! < BLOCK_PATIENCE) return undefined;
+    const insn = table.instructions[i];
+    if (!next || insn === undefined || insn.el !== first.el || insn.sp !== first.sp) break;
+    members.push(insn);
+  }
+  if (members.length < 2) return null;
+  table.blockLengths[index] = members.length;
+  return stageBlock(members, members.map((_, k) => Number(slots[index + k]!.address)));
 }
 
 function where<V>(slot: Slot<V>): string {
@@ -120,6 +167,8 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
   let steps = 0;
   let slot: Slot<V> | undefined;
   let previous: Slot<V> | undefined;
+  /** The slot index of the block running, for a fault inside it. */
+  let blockStart = -1;
   machine.exceptionRefusal = vectorRefusal(image, options.exceptions ?? 'vectored');
   const schedule = [...(options.interrupts ?? [])].sort((a, b) => a.step - b.step);
   let nextInterrupt = schedule.length > 0 ? schedule[0]!.step : -1;
@@ -157,6 +206,23 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
       }
       if (machine.interruptLines !== 0 && takePendingInterrupt(machine)) continue;
       if (steps >= maxSteps) return finish('step-limit', { diagnostic: stepLimit(maxSteps, history, historySize, steps, slot) });
+      if (staged !== undefined && stopBefore === undefined && machine.interruptLines === 0) {
+        const index = (pc - base) / 4;
+        let block = staged.blocks[index];
+        if (block === undefined && staged.execs[index]) block = staged.blocks[index] = blockAt(staged, index, slots);
+        const length = staged.blockLengths[index]!;
+        if (block && steps + length <= maxSteps && (nextInterrupt < 0 || steps + length <= nextInterrupt)) {
+          blockStart = index;
+          const done = block(machine as unknown as Machine<bigint>);
+          blockStart = -1;
+          if (done > 0) {
+            for (let k = Math.max(0, done - historyMask - 1); k < done; k++) history[(steps + k) & historyMask] = slots[index + k];
+            steps += done;
+            slot = slots[index + done - 1];
+            continue;
+          }
+        }
+      }
       history[steps & historyMask] = slot;
       if (trace !== undefined) trace.push({ pc: slot.address, text: slot.text, origin: slot.origin, writes: [] });
       s.pc = pc + 4;
@@ -169,12 +235,24 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
           continue;
         }
         if (fast === undefined && ++staged.runs[index]! > stageAfter) {
-          staged.execs[index] = stageSlot(slot as unknown as Slot<bigint>, machine as unknown as Machine<bigint>) ?? null;
+          const insn = stageSlot(slot as unknown as Slot<bigint>, machine as unknown as Machine<bigint>);
+          staged.instructions[index] = insn;
+          staged.execs[index] = insn?.exec ?? null;
         }
       }
       slot.exec(machine);
     }
-  } catch (e) {
+  } catch (thrown) {
+    let e = thrown;
+    if (e instanceof BlockFault) {
+      // As if the interpreter had reached the faulting instruction: its slot, its step, the PC after it.
+      if (e.completed > 0) previous = slots[blockStart + e.completed - 1];
+      slot = slots[blockStart + e.completed]!;
+      steps += e.completed + 1;
+      s.pc = Number(slot.address) + 4;
+      blockStart = -1;
+      e = e.cause;
+    }
     const fault = asFault(e);
     // The architecture's exception for the fault, when the exception policy takes it: run on at the vector.
     const notTaken = slot !== undefined && ARCHITECTURAL_FAULTS.has(fault.kind) ? takeFault(machine, fault, slot.address, slot.word) : undefined;

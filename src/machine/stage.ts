@@ -39,6 +39,9 @@ interface Staged {
 
 class NotStageable extends Error {}
 
+/** How staged code gives a step back to the interpreter (a block rewrites it). */
+const SLOW_EXIT = 'return slow(m);';
+
 const CD = concreteDomain;
 
 function constant(value: bigint): Staged {
@@ -89,7 +92,7 @@ class Trace {
   /** Continue only when `condition` (JavaScript) holds at run time; else the interpreter runs the step. */
   guard(condition: string): void {
     if (this.effects) throw new NotStageable('a decision after a side effect');
-    this.lines.push(`if (!(${condition})) return slow(m);`);
+    this.lines.push(`if (!(${condition})) ${SLOW_EXIT}`);
   }
 
 }
@@ -297,18 +300,33 @@ function template(parameters: number, body: string): Template {
   return made;
 }
 
+/** An instruction traced once: its function, and its code for joining into a block. */
+export interface StagedInstruction {
+  /** The instruction alone (the run loop has already advanced the PC). */
+  readonly exec: Exec<bigint>;
+  /** Its statements after the entry guard; a failed guard runs `return slow(m);`. */
+  readonly code: string;
+  readonly parameters: readonly (bigint | number | string)[];
+  /** The PSTATE.EL and PSTATE.SP it was traced at. */
+  readonly el: number;
+  readonly sp: number;
+  /** Whether it sets the PC (a taken branch): it must end a block. */
+  readonly writesPc: boolean;
+}
+
+
 /**
  * Traces `slot` on `machine`'s current state (which it leaves unchanged) and returns the staged
- * function, or undefined when the instruction is left to the interpreter.
+ * instruction, or undefined when the instruction is left to the interpreter.
  */
-export function stageSlot(slot: Slot<bigint>, machine: Machine<bigint>): Exec<bigint> | undefined {
+export function stageSlot(slot: Slot<bigint>, machine: Machine<bigint>): StagedInstruction | undefined {
   const real = machine.state;
   const t = new Trace();
   tracing = t;
   const D = STAGING;
   const before = { ...real.pstate };
   // The entry guard's parameters come first, so that every template starts alike.
-  const guard = `if (st.pstate.EL !== ${t.k(before.EL)} || st.pstate.SP !== ${t.k(before.SP)} || st.observer !== undefined || mem.observer !== undefined) return slow(m);`;
+  const guard = `if (st.pstate.EL !== ${t.k(before.EL)} || st.pstate.SP !== ${t.k(before.SP)} || st.observer !== undefined || mem.observer !== undefined) ${SLOW_EXIT}`;
   const s = stagingState(t, D, real);
   const m = new Machine<Staged>(D, s, stagingMemory(t, machine.memory));
   m.recordEvents = machine.recordEvents;
@@ -329,14 +347,70 @@ export function stageSlot(slot: Slot<bigint>, machine: Machine<bigint>): Exec<bi
   if (after.EL !== before.EL || after.SP !== before.SP || after.nRW !== before.nRW || after.IL !== before.IL) return undefined;
   if (t.pending !== undefined || m.exit !== undefined || m.output !== '' || m.interruptLines !== machine.interruptLines) return undefined;
   if (m.interruptPulses !== machine.interruptPulses) return undefined;
-  if (s.pc !== real.pc) t.effect(`st.pc = ${t.k(s.pc)};`);
+  const writesPc = s.pc !== real.pc;
+  if (writesPc) t.effect(`st.pc = ${t.k(s.pc)};`);
   // Registers read or written through MRS/MSR are reported as touched, as the interpreter does.
   for (const r of s.touched) t.effect(`st.touchAt(${t.k(sysregIndex(r))});`);
-  const body = ['const st = m.state, mem = m.memory, x = st.x, sps = st.sps;', guard, ...t.prologue, ...t.lines].join('\n');
-  return template(t.parameters.length, body)(CD, slot.exec, t.parameters);
+  const code = [...t.prologue, ...t.lines].join('\n');
+  const body = [HEADER, guard, code].join('\n');
+  const exec = template(t.parameters.length, body)(CD, slot.exec, t.parameters);
+  return { exec, code, parameters: t.parameters, el: before.EL, sp: before.SP, writesPc };
 }
+
+const HEADER = 'const st = m.state, mem = m.memory, x = st.x, sps = st.sps;';
 
 /** How many distinct staged shapes exist (for tests and the benchmark). */
 export function stagedTemplateCount(): number {
   return TEMPLATES.size;
 }
+
+// ------------------------------------------------------------------------------------------------
+// Blocks: consecutive staged instructions joined into one function
+
+/**
+ * Runs a block from its first instruction (the PC at its address) and returns how many of its
+ * instructions completed, with the PC after the last; a guard that fails before instruction k returns
+ * k with the PC at that instruction, which the interpreter then runs.
+ */
+export type BlockExec = (m: Machine<bigint>) => number;
+
+/** A fault raised inside a block, with how many instructions before it completed. */
+export class BlockFault {
+  constructor(
+    readonly cause: unknown,
+    readonly completed: number,
+  ) {}
+}
+
+/** The longest block: long enough that the run loop's dispatch is rare. */
+export const MAX_BLOCK = 64;
+
+/**
+ * The block of `instructions`, which lie at `addresses` one after another: each staged function in
+ * turn with the PC advanced as the run loop advances it, leaving the block after one that changes the
+ * PC (a taken branch). One shared function runs every block: per-block code would cost V8 a compile
+ * per block, more than the run loop it saves.
+ */
+export function stageBlock(instructions: readonly StagedInstruction[], addresses: readonly number[]): BlockExec {
+  const execs = instructions.map((insn) => insn.exec);
+  const next = Float64Array.from(addresses, (a) => a + 4);
+  return (m) => runBlock(m, execs, next);
+}
+
+function runBlock(m: Machine<bigint>, execs: readonly Exec<bigint>[], next: Float64Array): number {
+  const st = m.state;
+  const n = execs.length;
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      const pc = next[i]!;
+      st.pc = pc;
+      execs[i]!(m);
+      if (st.pc !== pc) return i + 1;
+    }
+  } catch (e) {
+    throw new BlockFault(e, i);
+  }
+  return n;
+}
+

@@ -11,8 +11,8 @@ import { ByteStore, Memory, concreteRam } from '../../src/machine/memory.ts';
 import type { AccessBytes } from '../../src/machine/memory.ts';
 import { MachineFault } from '../../src/machine/faults.ts';
 import { State, sysregIndex } from '../../src/machine/state.ts';
-import { concreteReset, run, stagedInstructions } from '../../src/machine/run.ts';
-import type { RunResult } from '../../src/machine/run.ts';
+import { concreteReset, run, stagedBlocks, stagedInstructions } from '../../src/machine/run.ts';
+import type { RunOptions, RunResult } from '../../src/machine/run.ts';
 import type { Machine } from '../../src/machine/machine.ts';
 import type { Slot } from '../../src/machine/image.ts';
 import { stageSlot, stagedTemplateCount } from '../../src/machine/stage.ts';
@@ -208,9 +208,88 @@ describe('staged execution (src/machine/stage.ts)', () => {
         const expected = observe(run(image, start(), { ...options, stageAfter: Infinity }));
         // Staged at the first run, run staged (where it could be) at the second and third.
         for (let k = 0; k < 3; k++) expect(observe(run(image, start(), { ...options, stageAfter: 0 }))).toEqual(expected);
+        // With no stop condition the run goes on past `_end` (out of the program): the third run uses blocks.
+        const free = { maxSteps: 100 };
+        const unstopped = observe(run(image, start(), { ...free, stageAfter: Infinity }));
+        for (let k = 0; k < 3; k++) expect(observe(run(image, start(), { ...free, stageAfter: 0 }))).toEqual(unstopped);
       }),
       { seed: 11, numRuns: 250 },
     );
+  });
+
+  describe('blocks of staged instructions', () => {
+    // x9 counts down; x3 walks down through RAM by 0x100 a loop, so that a load can be made to leave it.
+    // The b.eq is staged not taken (it is traced at the 257th run) and taken once, in the middle of a block.
+    const loop = () => `
+      mov x9, #600
+    1:
+      add x10, x10, #3
+      ldr x11, [x3]
+      sub x3, x3, #0x100
+      eor x12, x12, x10
+      msr tpidr_el2, x12
+      mrs x13, tpidr_el2
+      cmp x9, #100
+      b.eq 2f
+      add x15, x15, #1
+    2:
+      subs x9, x9, #1
+      b.ne 1b`;
+    const go = (body: string, x3: bigint, options: RunOptions<bigint>) => {
+      const image = prepare(body);
+      const r = run(image, machineFor(image, { x: { 3: x3 } }), { maxSteps: 10_000, ...options });
+      return { image, r, seen: observe(r) };
+    };
+
+    it('run a loop as the interpreter does, and are used', () => {
+      const x3 = BASE + 0x8_0000n + 600n * 0x100n; // in RAM on every iteration
+      const staged = go(loop(), x3, {});
+      const interpreted = go(loop(), x3, { stageAfter: Infinity });
+      expect(staged.seen).toEqual(interpreted.seen);
+      expect(staged.r.diagnostic?.code).toBe('HL0705'); // the PC runs off the end of the program
+      expect(staged.r.machine.state.X(15)).toBe(599n);
+      expect(stagedBlocks(staged.image).blocks).toBeGreaterThan(0);
+      expect(stagedBlocks(staged.image).instructions).toBeGreaterThanOrEqual(11); // the loop body in one block
+    });
+    it('a fault in the middle of a block stops at that instruction, at the step the interpreter stops', () => {
+      const x3 = BASE + 0x40n + 400n * 0x100n; // RAM starts at BASE: the 401st load is below it
+      const staged = go(loop(), x3, {});
+      const interpreted = go(loop(), x3, { stageAfter: Infinity });
+      expect(staged.r.status).toBe('fault');
+      expect(staged.r.fault?.text).toBe('ldr x11, [x3]');
+      expect(staged.seen).toEqual(interpreted.seen);
+    });
+    it('a step limit inside a block is reached at the same step, with the same last instructions', () => {
+      const x3 = BASE + 0x8_0000n + 600n * 0x100n;
+      // One limit in each position of the loop: one of them ends a block exactly.
+      for (let maxSteps = 4_000; maxSteps < 4_012; maxSteps++) {
+        const staged = go(loop(), x3, { maxSteps });
+        const interpreted = go(loop(), x3, { maxSteps, stageAfter: Infinity });
+        expect(staged.r.diagnostic?.message).toBe(interpreted.r.diagnostic?.message);
+        expect(staged.seen).toEqual(interpreted.seen);
+      }
+    });
+    it('a scheduled interrupt is taken at its step, not at the end of a block', () => {
+      const body = `
+      adr x0, vectors
+      msr vbar_el2, x0
+      mov x1, #(1 << 4) | (1 << 3)
+      msr hcr_el2, x1
+      msr daifclr, #2
+      ${loop().trim()}
+      b _end
+      .balign 2048
+    vectors:
+      .space 0x280
+      mov x20, x9
+      b _end`;
+      const x3 = BASE + 0x8_0000n + 600n * 0x100n;
+      const options = { interrupts: [{ step: 3_001, line: 'irq' as const }] };
+      const staged = go(body, x3, options);
+      const interpreted = go(body, x3, { ...options, stageAfter: Infinity });
+      expect(staged.seen).toEqual(interpreted.seen);
+      expect(staged.r.machine.state.X(20)).not.toBe(0n);
+    });
   });
 
   it('stages by default once an instruction has run 256 times, and the result is the interpreter\'s', () => {
