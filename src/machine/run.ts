@@ -151,6 +151,21 @@ function where<V>(slot: Slot<V>): string {
 
 /** Runs `machine` from its current PC over `image`. */
 export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions<V> = {}): RunResult<V> {
+  if (!options.trace) return runFrom(image, machine, options, undefined);
+  // The trace observes through the machine's observers for this run only, whatever way it ends.
+  const stateObserver = machine.state.observer;
+  const memoryObserver = machine.memory.observer;
+  const trace: TraceEntry<V>[] = [];
+  attachTrace(machine, trace);
+  try {
+    return runFrom(image, machine, options, trace);
+  } finally {
+    machine.state.observer = stateObserver;
+    machine.memory.observer = memoryObserver;
+  }
+}
+
+function runFrom<V>(image: Image<V>, machine: Machine<V>, options: RunOptions<V>, trace: TraceEntry<V>[] | undefined): RunResult<V> {
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const historySize = Math.max(1, options.history ?? 8);
   // A ring of a power-of-two size, indexed with a mask (a modulo per step costs a division).
@@ -160,9 +175,6 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
   const base = image.base;
   const pstate = machine.state.pstate;
   const s = machine.state;
-  const trace: TraceEntry<V>[] | undefined = options.trace ? [] : undefined;
-  const memoryObserver = machine.memory.observer;
-  if (trace !== undefined) attachTrace(machine, trace);
   const stopBefore = options.stopBefore;
   let steps = 0;
   let slot: Slot<V> | undefined;
@@ -175,13 +187,7 @@ export function run<V>(image: Image<V>, machine: Machine<V>, options: RunOptions
   const stageAfter = options.stageAfter ?? DEFAULT_STAGE_AFTER;
   const staged = trace === undefined && stageAfter !== Infinity && (image.dom as Domain<unknown>) === concreteDomain ? stagedSlots(image) : undefined;
 
-  const finish = (status: RunStatus, extra: Partial<RunResult<V>> = {}): RunResult<V> => {
-    if (trace !== undefined) {
-      s.observer = undefined;
-      machine.memory.observer = memoryObserver;
-    }
-    return { status, steps, machine, ...(trace ? { trace } : {}), ...extra };
-  };
+  const finish = (status: RunStatus, extra: Partial<RunResult<V>> = {}): RunResult<V> => ({ status, steps, machine, ...(trace ? { trace } : {}), ...extra });
 
   for (;;) {
   try {
@@ -297,7 +303,13 @@ function stepLimit<V>(maxSteps: number, history: (Slot<V> | undefined)[], shown:
 
 function attachTrace<V>(machine: Machine<V>, trace: TraceEntry<V>[]): void {
   const current = (): Write<V>[] | undefined => trace[trace.length - 1]?.writes;
-  machine.state.observer = { wrote: (w, value, width) => current()?.push({ where: w, value, width }) };
+  const chainedState = machine.state.observer;
+  machine.state.observer = {
+    wrote: (w, value, width) => {
+      chainedState?.wrote(w, value, width);
+      current()?.push({ where: w, value, width });
+    },
+  };
   const chained = machine.memory.observer;
   machine.memory.observer = {
     stored: (address: bigint, bytes: AccessBytes, value: V) => {

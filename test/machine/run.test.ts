@@ -90,4 +90,23 @@ describe('images', () => {
     expect(first.writes.map((w) => w.where)).toEqual(['x30']);
     expect(r.trace![1]!.writes).toEqual([{ where: 'x5', value: 1n, width: 64 }]);
   });
+  it('a traced run observes only while it runs: the caller\'s observers see every write and are given back', () => {
+    const m = concreteMachine(image, { ramSize: 1 << 20 });
+    const seen: string[] = [];
+    const stateObserver = { wrote: (where: string) => void seen.push(where) };
+    const memoryObserver = { stored: (address: bigint) => void seen.push(`[${address}]`) };
+    m.state.observer = stateObserver;
+    m.memory.observer = memoryObserver;
+    const first = run(image, m, { trace: true });
+    expect(m.state.observer).toBe(stateObserver);
+    expect(m.memory.observer).toBe(memoryObserver);
+    const written = first.trace!.flatMap((e) => e.writes.map((w) => w.where));
+    expect(seen).toHaveLength(written.length);
+    // A second traced run on the same machine adds nothing to the first run's trace.
+    const steps = first.trace!.map((e) => e.writes.length);
+    m.state.pc = Number(image.entry);
+    m.exit = undefined;
+    run(image, m, { trace: true });
+    expect(first.trace!.map((e) => e.writes.length)).toEqual(steps);
+  });
 });
