@@ -5,7 +5,7 @@
 
 import type { Variant } from '../worldswitch/variant.ts';
 import type { Delta } from './deltas.ts';
-import { proveVariant } from './prove.ts';
+import { QUICK_NR_LR, proveVariant } from './prove.ts';
 import type { ProofResult } from './prove.ts';
 
 export interface ProofSummary {
@@ -20,13 +20,19 @@ export interface ProofSummary {
   differences?: ProofResult['differences'];
 }
 
-export function runProof(variant: Variant, original: Variant, deltas: readonly Delta[], skip: boolean): ProofSummary {
-  if (skip) return { status: 'not run', text: 'not run (--no-prove)' };
+/** Which proof: every GIC list-register count (full), the loops' edges (quick, QUICK_NR_LR), or none. */
+export type ProofMode = 'full' | 'quick' | 'none';
+export const PROOF_MODES: readonly ProofMode[] = ['quick', 'full', 'none'];
+
+export function runProof(variant: Variant, original: Variant, deltas: readonly Delta[], mode: ProofMode): ProofSummary {
+  if (mode === 'none') return { status: 'not run', text: 'not run (--proof none)' };
   let r: ProofResult;
   try {
-    r = proveVariant(variant.dir, { originalDir: original.dir, deltas: deltas.map(({ value, change, why }) => ({ value, change, why })) });
+    const nrLr = mode === 'quick' ? { nrLr: QUICK_NR_LR } : {};
+    r = proveVariant(variant.dir, { originalDir: original.dir, deltas: deltas.map(({ value, change, why }) => ({ value, change, why })), ...nrLr });
   } catch (e) {
     return { status: 'not run', text: `not run (the prover stopped: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
   }
-  return { status: r.verdict, text: r.summary, paths: r.paths, ms: r.ms, coverage: r.coverage, ...(r.verdict === 'refuted' ? { differences: r.differences } : {}) };
+  const text = mode === 'quick' && r.verdict === 'proved' ? `${r.summary} (quick: --proof full enumerates every nr_lr 1..64)` : r.summary;
+  return { status: r.verdict, text, paths: r.paths, ms: r.ms, coverage: r.coverage, ...(r.verdict === 'refuted' ? { differences: r.differences } : {}) };
 }

@@ -88,6 +88,13 @@ export interface ProofResult {
 
 const S = symbolicDomain;
 
+/**
+ * The GIC list-register counts of a quick proof: the save/restore loops' edges (one register, a pair,
+ * an odd count past it), the count common hardware has (4) and the architecture's maximum (64). A full
+ * proof enumerates every count 1..64 (ten times the paths).
+ */
+export const QUICK_NR_LR: readonly number[] = [1, 2, 3, 4, 64];
+
 /** Observed values that are code addresses: compared as symbols of each variant's own image. */
 const CODE_ADDRESSES: Readonly<Record<string, 'hostReturn' | 'vectors'>> = { 'host-return.pc': 'hostReturn', 'host-return.vbar_el2': 'vectors' };
 

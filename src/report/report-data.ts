@@ -232,7 +232,7 @@ export function reportData(): ReportData {
     const dir = join(VARIANTS_DIR, name);
     const variant = loadVariant(dir);
     const verdict = checkVariant(variant, { runs: REPORT_RUNS, seed: REPORT_SEED, original });
-    const proof = runProof(variant, original, verdict.proposal.deltas, false);
+    const proof = runProof(variant, original, verdict.proposal.deltas, 'full');
     measured.checkMs[name] = Math.round(verdict.ms);
     measured.proofMs[name] = Math.round(proof.ms ?? 0);
     const property = (p: string) => verdict.properties.find((x) => x.name === p);

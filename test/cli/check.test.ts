@@ -112,6 +112,27 @@ describe('hyplab check', () => {
     expect(suites.attributes.failures).toBe('1');
   }, 60_000);
 
+  it('the cheapest failing evidence first: a quick check of a refuted variant skips the proof; --proof full runs it', async () => {
+    const dir = join(work, 'original-refuted');
+    cpSync(join(VARIANTS_DIR, 'original'), dir, { recursive: true });
+    const text = readFileSync(join(dir, 'hyp.S'), 'utf8');
+    writeFileSync(join(dir, 'hyp.S'), text.replace('msr\telr_el1, x21', 'nop'));
+    const quick = await runCli('check', dir, '--runs', '3', '--seed', '5');
+    expect(quick.status).toBe(1);
+    expect(quick.stdout).toContain('host-return.elr_el1: expected');
+    expect(quick.stdout).toMatch(/proof +not run: the property tests refute it already/);
+    const full = await runCli('check', dir, '--runs', '3', '--seed', '5', '--proof', 'full');
+    expect(full.status).toBe(1);
+    expect(full.stdout).toMatch(/proof +refuted: host-return\.elr_el1 differs/);
+  }, 120_000);
+
+  it('a holding variant gets the quick proof by default, and says how to run the full one', async () => {
+    const r = await runCli('check', 'shared-gpr-macro', '--runs', '3', '--seed', '5');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/proof +proved on \d+ paths in \d+ ms \(quick: --proof full enumerates every nr_lr 1\.\.64\)/);
+    expect(r.stdout).toContain('nr_lr in {1, 2, 3, 4, 64}');
+  }, 120_000);
+
   it('on GitHub Actions, a failure is also an ::error annotation at the line of its counterexample', async () => {
     const dir = join(work, 'original-annotated');
     cpSync(join(VARIANTS_DIR, 'original'), dir, { recursive: true });

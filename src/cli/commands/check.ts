@@ -1,7 +1,9 @@
 // `hyplab check [VARIANT...]`: the verdict on each variant (every folder under variants/ when none is
 // named; a name under variants/ or a folder holding hyp.S and layout.ts), always compared with
 // variants/original: smoke worlds, then --runs random worlds from --seed (fresh and printed when not
-// given), the declared deltas of proposals/<variant>.md, and the symbolic proof unless --no-prove.
+// given), the declared deltas of proposals/<variant>.md, and the symbolic proof: quick by default (the
+// GIC loops' edges, a few seconds), full with --proof full (every nr_lr, what CI and the report run).
+// A variant the property tests already refute gets its counterexample at once: the quick proof waits.
 // Exit 0 when every variant holds, 1 when one fails (with its counterexample), 2 for bad input.
 
 import type { CommandModule } from 'yargs';
@@ -9,7 +11,8 @@ import { randomInt } from 'node:crypto';
 import { checkVariant, DEFAULT_RUNS, loadOriginal } from '../../equiv/check-variant.ts';
 import type { CheckedVariant } from '../../equiv/format.ts';
 import { githubAnnotations, holds, junit, verdictJson, verdictText } from '../../equiv/format.ts';
-import { runProof } from '../../equiv/proof.ts';
+import { PROOF_MODES, runProof } from '../../equiv/proof.ts';
+import type { ProofMode } from '../../equiv/proof.ts';
 import { listVariants, loadVariant, resolveVariantDir, VARIANTS_DIR } from '../../worldswitch/variant.ts';
 import { AsmError, formatDiagnostic } from '../../asm/diagnostics.ts';
 import { join } from 'node:path';
@@ -21,6 +24,7 @@ interface CheckArgs {
   seed?: number;
   path?: string;
   prove: boolean;
+  proof: ProofMode;
   format: 'text' | 'json' | 'junit';
 }
 
@@ -34,7 +38,8 @@ export function checkCommand(io: CliIO, setStatus: (status: number) => void): Co
         .option('runs', { type: 'number', default: DEFAULT_RUNS, describe: 'random worlds per variant (CI: at least 1000)' })
         .option('seed', { type: 'number', describe: "fast-check's seed (default: a fresh one, printed)" })
         .option('path', { type: 'string', describe: "fast-check's counterexample path, from a failure's replay line (needs --seed)" })
-        .option('prove', { type: 'boolean', default: true, describe: 'run the symbolic proof (--no-prove skips it)' })
+        .option('proof', { choices: PROOF_MODES, default: 'quick' as ProofMode, describe: 'the symbolic proof: quick (nr_lr in {1, 2, 3, 4, 64}), full (every nr_lr 1..64), none' })
+        .option('prove', { type: 'boolean', default: true, describe: '--no-prove is --proof none' })
         .option('format', { choices: ['text', 'json', 'junit'] as const, default: 'text' as const })
         .check((argv) => {
           const problem = usageProblem(argv);
@@ -74,7 +79,11 @@ async function check(io: CliIO, args: CheckArgs): Promise<number> {
     for (const dir of dirs) {
       const variant = loadVariant(dir);
       const verdict = checkVariant(variant, { runs: args.runs, seed, original, ...(args.path !== undefined ? { path: args.path } : {}) });
-      const proof = runProof(variant, original, verdict.proposal.deltas, !args.prove);
+      const mode: ProofMode = !args.prove ? 'none' : args.proof;
+      const proof =
+        mode === 'quick' && !verdict.holds
+          ? { status: 'not run' as const, text: 'not run: the property tests refute it already (--proof full runs the proof too)' }
+          : runProof(variant, original, verdict.proposal.deltas, mode);
       const c = { verdict, proof };
       checked.push(c);
       if (!holds(c)) status = EXIT.failed;
