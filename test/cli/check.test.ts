@@ -4,10 +4,12 @@
 
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listVariants, VARIANTS_DIR } from '../../src/worldswitch/variant.ts';
 import { runCli } from '../helpers/cli.ts';
+import { describeWithOracle, which } from '../helpers/oracle.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'hyplab-check-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -171,5 +173,39 @@ describe('hyplab check', () => {
       expect(r.status, argv.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/HL0903/);
     }
+  });
+});
+
+// The JUnit report against the schema common CI systems read (test/fixtures/junit/junit.xsd), with
+// libxml2's validator.
+const JUNIT_SCHEMA = join(import.meta.dirname, '..', 'fixtures', 'junit', 'junit.xsd');
+const xmllint = { found: which('xmllint'), what: "libxml2's xmllint (to validate the JUnit report)", missing: () => 'xmllint not found on PATH', install: 'apt-get install -y --no-install-recommends libxml2-utils' };
+
+describeWithOracle('hyplab check --format junit against the JUnit XML schema', xmllint, (tool) => {
+  const validate = (xml: string): { ok: boolean; output: string } => {
+    const file = join(work, `report-${Math.random().toString(36).slice(2)}.xml`);
+    writeFileSync(file, xml);
+    const r = spawnSync(tool, ['--noout', '--schema', JUNIT_SCHEMA, file], { encoding: 'utf8' });
+    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+  };
+
+  it('a passing and a failing variant, with the proof run and skipped, all validate', async () => {
+    const dir = join(work, 'original-junit');
+    cpSync(join(VARIANTS_DIR, 'original'), dir, { recursive: true });
+    const text = readFileSync(join(dir, 'hyp.S'), 'utf8');
+    writeFileSync(join(dir, 'hyp.S'), text.replace('msr\telr_el1, x21', 'nop'));
+    const failing = await runCli('check', 'shared-gpr-macro', dir, '--runs', '3', '--seed', '5', '--format', 'junit');
+    expect(failing.status).toBe(1);
+    expect(failing.stdout).toContain('<failure message=');
+    expect(failing.stdout).toContain('<skipped message=');
+    expect(validate(failing.stdout)).toEqual({ ok: true, output: expect.stringContaining('validates') });
+  }, 120_000);
+
+  it('the schema rejects what CI systems reject (the validation can fail)', () => {
+    const report = (testcase: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites><testsuite name="s" tests="1">${testcase}</testsuite></testsuites>\n`;
+    expect(validate(report('<testcase name="a" time="0.5"/>')).ok).toBe(true);
+    expect(validate(report('<testcase time="0.5"/>')).ok).toBe(false); // a test case needs a name
+    expect(validate(report('<testcase name="a" time="soon"/>')).ok).toBe(false); // time is a decimal
+    expect(validate(report('<testcase name="a"><failure/><passed/></testcase>')).ok).toBe(false); // no such element
   });
 });

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { describe, it } from 'vitest';
+import { describeWithOracle, oraclesRequired, which } from './oracle.ts';
 
 /** The command that installs the oracle (gcc only serves as the C preprocessor). */
 export const INSTALL_GNU_AS = 'apt-get install -y --no-install-recommends binutils-aarch64-linux-gnu gcc';
@@ -17,16 +17,6 @@ export interface GnuTools {
   objdump: string;
   /** Host gcc, used only as the C preprocessor (`gcc -E -x assembler-with-cpp`). */
   gcc: string;
-}
-
-/** Finds an executable on PATH, or undefined. */
-function which(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 /** The oracle's tools, or undefined when any of them is missing. */
@@ -40,49 +30,16 @@ export function findGnuAs(): GnuTools | undefined {
 
 export const gnuAs = findGnuAs();
 
-/** True when CI demands the oracles: a missing tool is then a failure, not a skip. */
-export function oraclesRequired(): boolean {
-  return process.env.HYPLAB_REQUIRE_ORACLES === '1';
-}
+export { oraclesRequired };
 
 function missingTools(): string {
   const names = ['aarch64-linux-gnu-as', 'aarch64-linux-gnu-objdump', 'gcc'];
-  return names.filter((n) => which(n) === undefined).join(', ');
+  return `${names.filter((n) => which(n) === undefined).join(', ')} not found on PATH`;
 }
 
-/**
- * `describe` for tests that compare against GNU as. Without the tools: registers one skipped test
- * and warns loudly (what, why, how to un-skip); with HYPLAB_REQUIRE_ORACLES=1 registers a failing test.
- */
+/** `describe` for tests that compare against GNU as (test/helpers/oracle.ts: skipped loudly without it). */
 export function describeWithGnuAs(name: string, fn: (tools: GnuTools) => void): void {
-  const tools = gnuAs;
-  if (tools !== undefined) {
-    describe(name, () => fn(tools));
-    return;
-  }
-  const why = `${missingTools()} not found on PATH`;
-  if (oraclesRequired()) {
-    describe(name, () => {
-      it('needs the GNU as oracle (HYPLAB_REQUIRE_ORACLES=1)', () => {
-        throw new Error(`oracle required but ${why}; install it with: ${INSTALL_GNU_AS}`);
-      });
-    });
-    return;
-  }
-  console.warn(
-    [
-      '',
-      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-      `!! SKIPPED: "${name}" compares hyplab against GNU as 2.40,`,
-      `!! but ${why}.`,
-      `!! To run it:  ${INSTALL_GNU_AS}`,
-      '!! (CI sets HYPLAB_REQUIRE_ORACLES=1, which turns this skip into a failure.)',
-      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
-    ].join('\n'),
-  );
-  describe(name, () => {
-    it.skip(`skipped: ${why} (install: ${INSTALL_GNU_AS})`, () => {});
-  });
+  describeWithOracle(name, { found: gnuAs, what: 'GNU as 2.40 (the comparison of hyplab against it)', missing: missingTools, install: INSTALL_GNU_AS }, fn);
 }
 
 // ---------------------------------------------------------------------------------------------
