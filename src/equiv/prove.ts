@@ -299,6 +299,19 @@ function counterexample(d: ProofDifference, r: PathRun, variant: Variant, origin
 // ------------------------------------------------------------------------------------------------
 // The proof
 
+/**
+ * `original`'s run on each configuration where it asked no decision, by configuration: every proof
+ * in one process (hyplab check and report prove each variant against original) runs it once.
+ * Keyed by the loaded variant, which loadVariant gives again only for the same content.
+ */
+const ORIGINAL_RUNS = new WeakMap<Variant, Map<string, { world: World<Term>; run: WorldSwitchRun<Term> }>>();
+
+function runsOf(original: Variant): Map<string, { world: World<Term>; run: WorldSwitchRun<Term> }> {
+  let runs = ORIGINAL_RUNS.get(original);
+  if (runs === undefined) ORIGINAL_RUNS.set(original, (runs = new Map()));
+  return runs;
+}
+
 export function proveVariant(variantDir: string, options: ProveOptions = {}): ProofResult {
   const started = performance.now();
   const variant = loadVariant(resolve(variantDir));
@@ -311,13 +324,18 @@ export function proveVariant(variantDir: string, options: ProveOptions = {}): Pr
   let paths = 0;
   let exploded: string | undefined;
   const configs = configurations(options);
+  const originalRuns = runsOf(original);
   for (let i = 0; i < configs.length; i++) {
     const path = configs[i]!;
     let translated = false;
-    const world = symbolicWorld(path);
+    const key = describePath(path, []);
+    const cached = originalRuns.get(key);
+    const world = cached?.world ?? symbolicWorld(path);
     try {
       paths += forEachDecisionPath(options.maxDecisionPaths ?? 256, (decisions) => {
-        const originalRun = runWorldSwitch(original, world, { backend: backendO });
+        const originalRun = cached?.run ?? runWorldSwitch(original, world, { backend: backendO });
+        // A run that decided nothing is the same whatever the oracle answers: later proofs reuse it.
+        if (cached === undefined && decisions.length === 0) originalRuns.set(key, { world, run: { ...originalRun, machine: undefined } });
         const variantRun = runWorldSwitch(variant, world, { backend: backendV });
         translated ||= originalRun.translations > 0 || variantRun.translations > 0;
         const r: PathRun = { world, original: originalRun, variant: variantRun, decisions, path: '' };
