@@ -269,6 +269,26 @@ describe('staged execution (src/machine/stage.ts)', () => {
         expect(staged.seen).toEqual(interpreted.seen);
       }
     });
+    it('an msr to SCTLR_EL2 inside a block turns SP alignment checking on for the next instruction', () => {
+      // SP is misaligned; SCTLR_EL2.SA is set on the 500th iteration only, so the ldr faults then.
+      const body = `
+      mov x9, #600
+    1:
+      cmp x9, #100
+      cset x1, eq
+      lsl x1, x1, #3
+      msr sctlr_el2, x1
+      ldr x0, [sp, #8]
+      subs x9, x9, #1
+      b.ne 1b`;
+      const image = prepare(body);
+      const start = () => machineFor(image, { sp: BASE + 0x8_0008n });
+      const staged = run(image, start(), { maxSteps: 10_000 });
+      const interpreted = run(image, start(), { maxSteps: 10_000, stageAfter: Infinity });
+      expect(interpreted.diagnostic?.code).toBe('HL0703');
+      expect(observe(staged)).toEqual(observe(interpreted));
+      expect(stagedBlocks(image).blocks).toBeGreaterThan(0);
+    });
     it('a scheduled interrupt is taken at its step, not at the end of a block', () => {
       const body = `
       adr x0, vectors
