@@ -3,6 +3,7 @@
 // that AT instructions consult, and the semihosting exit.
 
 import type { Domain } from '../a64/domain.ts';
+import type { Arena } from './arena.ts';
 import type { Memory } from './memory.ts';
 import type { State } from './state.ts';
 
@@ -45,6 +46,8 @@ export class Machine<V> {
   interruptPulses = 0;
   /** Why the last eret was illegal (it set PSTATE.IL), for the diagnostic of the instruction after it. */
   illegalReturn: string | undefined;
+  /** A concrete machine's storage, when it lives in one arena (src/machine/arena.ts). */
+  arena: Arena | undefined;
 
   constructor(
     readonly dom: Domain<V>,

@@ -166,10 +166,11 @@ export class ByteStore implements RegionStore<bigint> {
   /** Aligned 8-byte words (most accesses): a typed-array element read or write allocates no BigInt. */
   readonly words: BigUint64Array | undefined;
 
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.view = new DataView(this.bytes.buffer);
-    this.words = LITTLE_ENDIAN ? new BigUint64Array(this.bytes.buffer, 0, Math.floor(size / 8)) : undefined;
+  /** `bytes`: where the contents live (a machine's arena), else new zeroed bytes of `size`. */
+  constructor(size: number, bytes: Uint8Array = new Uint8Array(size)) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, size);
+    this.words = LITTLE_ENDIAN ? new BigUint64Array(bytes.buffer, bytes.byteOffset, Math.floor(size / 8)) : undefined;
   }
 
   load(offset: number, bytes: AccessBytes): bigint {
@@ -295,6 +296,6 @@ function splice<V>(D: Domain<V>, cell: V, piece: V, lo: number, n: number): V {
 }
 
 /** A concrete RAM region of `size` bytes at `base`. */
-export function concreteRam(name: string, base: bigint, size: number, kind: 'ram' | 'rom' = 'ram'): Region<bigint> {
-  return { name, base, size, kind, store: new ByteStore(size) };
+export function concreteRam(name: string, base: bigint, size: number, kind: 'ram' | 'rom' = 'ram', bytes?: Uint8Array): Region<bigint> {
+  return { name, base, size, kind, store: new ByteStore(size, bytes) };
 }

@@ -12,6 +12,8 @@ import { Machine } from './machine.ts';
 import { Memory, concreteRam } from './memory.ts';
 import type { AccessBytes } from './memory.ts';
 import { State } from './state.ts';
+import { Arena } from './arena.ts';
+import type { ByteFile } from './arena.ts';
 import type { StateInit } from './state.ts';
 import { ARCHITECTURAL_FAULTS, MachineFault, hex64 } from './faults.ts';
 import { takeFault, vectorRefusal } from './exception-policy.ts';
@@ -340,8 +342,11 @@ export interface ConcreteMachineOptions {
   el?: 1 | 2;
 }
 
-/** The reset state of the concrete domain: zero registers, catalog reset values, QEMU's identification. */
-export function concreteReset(sysregs: Record<string, bigint> = {}): StateInit<bigint> {
+/**
+ * The reset state of the concrete domain: zero registers, catalog reset values, QEMU's identification;
+ * its storage in `arena` when given (a machine's), else on its own.
+ */
+export function concreteReset(sysregs: Record<string, bigint> = {}, arena?: Arena): StateInit<bigint> {
   const values = { ...CORTEX_A57_IDENTIFICATION, ...sysregs };
   return {
     gpr: () => 0n,
@@ -349,7 +354,8 @@ export function concreteReset(sysregs: Record<string, bigint> = {}): StateInit<b
     vreg: () => 0n,
     nzcv: () => 0n,
     // Unboxed 64-bit storage: V8 compiles the semantics' bigint arithmetic on it to machine words.
-    registerFile: (count) => new BigUint64Array(count) as unknown as bigint[],
+    registerFile: (file, count) => (arena ? arena.registers(file, count) : new BigUint64Array(count)) as unknown as bigint[],
+    ...(arena ? { byteFile: (file: ByteFile, count: number) => arena.bytes(file, count), ownStorage: () => concreteReset(sysregs) } : {}),
     sysreg: (r: SystemRegister) => values[r.name] ?? (r.reset === undefined ? 0n : r.reset.value & r.reset.known),
   };
 }
@@ -359,10 +365,14 @@ export function concreteMachine(image: Image<bigint>, options: ConcreteMachineOp
   const D: Domain<bigint> = concreteDomain;
   const memory = new Memory(D);
   const ramBase = options.ramBase ?? DEFAULT_LOAD_ADDRESS;
-  memory.map(concreteRam('ram', ramBase, options.ramSize ?? 128 * 1024 * 1024));
+  const ramSize = options.ramSize ?? 128 * 1024 * 1024;
+  const arena = new Arena(ramBase, ramSize);
+  memory.map(concreteRam('ram', ramBase, ramSize, 'ram', arena.ram));
   memory.writeBytes(BigInt(image.base), image.bytes);
-  const state = new State(D, concreteReset(options.sysregs));
+  const state = new State(D, concreteReset(options.sysregs, arena));
   if (options.el === 1) state.pstate.EL = 1;
   state.pc = Number(image.entry);
-  return new Machine(D, state, memory);
+  const machine = new Machine(D, state, memory);
+  machine.arena = arena;
+  return machine;
 }

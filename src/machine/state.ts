@@ -13,6 +13,7 @@ import type { Domain, Width } from '../a64/domain.ts';
 import { SYSTEM_REGISTERS, systemRegisterAccessible, systemRegisterByName } from '../a64/sysregs.ts';
 import type { ExceptionLevel, SystemRegister } from '../a64/sysregs.ts';
 import { undefinedInstruction } from './faults.ts';
+import type { ByteFile, RegisterFile } from './arena.ts';
 
 /** What a register holds before the program writes it. */
 export interface StateInit<V> {
@@ -27,7 +28,11 @@ export interface StateInit<V> {
    * Storage for `count` 64-bit registers (X, SP, system registers), initially anything: a domain whose
    * values are bigints gives a BigUint64Array. Default: an ordinary array.
    */
-  registerFile?(count: number): V[];
+  registerFile?(file: RegisterFile, count: number): V[];
+  /** Storage for the system registers' bookkeeping bytes, zeroed (default: a new Uint8Array). */
+  byteFile?(file: ByteFile, count: number): Uint8Array;
+  /** The same reset values with storage of their own, for a clone (default: this init). */
+  ownStorage?(): StateInit<V>;
 }
 
 /** PSTATE fields the core tracks as numbers: they select registers and decode paths. */
@@ -187,15 +192,16 @@ export class State<V> {
     readonly dom: Domain<V>,
     private readonly init: StateInit<V>,
   ) {
-    const file = (count: number): V[] => (init.registerFile ? init.registerFile(count) : new Array<V>(count));
-    this.x = file(31);
+    const file = (name: RegisterFile, count: number): V[] => (init.registerFile ? init.registerFile(name, count) : new Array<V>(count));
+    const bytes = (name: ByteFile, count: number): Uint8Array => (init.byteFile ? init.byteFile(name, count) : new Uint8Array(count));
+    this.x = file('x', 31);
     for (let n = 0; n < 31; n++) this.x[n] = init.gpr(n);
-    this.sps = file(3);
+    this.sps = file('sps', 3);
     for (let el = 0; el < 3; el++) this.sps[el] = init.sp(el);
     this.v = Array.from({ length: 32 }, (_, n) => init.vreg(n));
-    this.sys = file(SYSTEM_REGISTERS.length);
-    this.given = new Uint8Array(SYSTEM_REGISTERS.length);
-    this.seen = new Uint8Array(SYSTEM_REGISTERS.length);
+    this.sys = file('sys', SYSTEM_REGISTERS.length);
+    this.given = bytes('given', SYSTEM_REGISTERS.length);
+    this.seen = bytes('seen', SYSTEM_REGISTERS.length);
     this.reserved = reservedMasks(dom);
     const nzcv = init.nzcv();
     [this.N, this.Z, this.C, this.V] = [3, 2, 1, 0].map((b) => dom.extract(nzcv, b, b)) as [V, V, V, V];
@@ -451,7 +457,7 @@ export class State<V> {
 
   /** A copy that shares nothing mutable (for forking paths, or keeping a snapshot). */
   clone(): State<V> {
-    const s = new State<V>(this.dom, this.init);
+    const s = new State<V>(this.dom, this.init.ownStorage?.() ?? this.init);
     for (let n = 0; n < 31; n++) s.x[n] = this.x[n]!;
     for (let el = 0; el < 3; el++) s.sps[el] = this.sps[el]!;
     for (let n = 0; n < 32; n++) s.v[n] = this.v[n]!;

@@ -10,6 +10,7 @@ import { systemRegisterByName } from '../../src/a64/sysregs.ts';
 import { ByteStore, Memory, concreteRam } from '../../src/machine/memory.ts';
 import type { AccessBytes } from '../../src/machine/memory.ts';
 import { MachineFault } from '../../src/machine/faults.ts';
+import { Arena } from '../../src/machine/arena.ts';
 import { State, sysregIndex } from '../../src/machine/state.ts';
 import { concreteReset, run, stagedBlocks, stagedInstructions } from '../../src/machine/run.ts';
 import type { RunOptions, RunResult } from '../../src/machine/run.ts';
@@ -110,6 +111,15 @@ describe('state: unboxed register file and indexed system registers', () => {
     expect([s.X(3), s.SPOf(2), s.readSysreg(tpidr)]).toEqual([0xffff_ffff_ffff_fff0n, 0x4000_1000n, 0x1234n]);
     expect([c.X(3), c.SPOf(2), c.readSysreg(tpidr)]).toEqual([1n, 2n, 3n]);
     expect(c.hasStored(tpidr) && c.touched.has(tpidr)).toBe(true);
+  });
+  it('a clone of a machine\'s state (its storage in the machine\'s arena) has storage of its own', () => {
+    const s = new State(D, concreteReset({}, new Arena(0x4000_0000n, 4096)));
+    s.setX(3, 7n);
+    s.writeSysreg(systemRegisterByName('tpidr_el2')!, 9n);
+    const c = s.clone();
+    c.setX(3, 1n);
+    c.writeSysreg(systemRegisterByName('tpidr_el2')!, 2n);
+    expect([s.X(3), s.readSysreg(systemRegisterByName('tpidr_el2')!)]).toEqual([7n, 9n]);
   });
   it('a W write zeroes the top half; a register keeps all 64 bits', () => {
     const s = new State(D, concreteReset());
