@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { assembleFile, assembleText } from '../src/asm/assemble.ts';
 import { concreteDomain } from '../src/a64/domain-concrete.ts';
 import { prepareProgram } from '../src/machine/image.ts';
-import { concreteMachine, run, stagedInstructions } from '../src/machine/run.ts';
+import { concreteMachine, run, stagedBlocks, stagedInstructions } from '../src/machine/run.ts';
 
 const runsFlag = process.argv.indexOf('--runs');
 const runs = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 20;
@@ -202,7 +202,8 @@ function benchExecute(): void {
   const rate = (ms: number) => `${(instructions / ms / 1000).toFixed(2)} M insn/s`;
   console.log(`execute a ${BLOCK_LENGTH}-instruction block of stp/ldp/add/orr/mrs/msr (EL1) looped ${LOOPS}x = ${instructions} instructions, median of ${runs}, CPU time:`);
   console.log(`  hyplab (concrete, interpreter)   ${ours.toFixed(1)} ms = ${rate(ours)}   (first run ${interpreted.cold.toFixed(1)} ms; assembling the block ${assembleMs.toFixed(0)} ms)`);
-  console.log(`  hyplab (staged, stageAfter 2)    ${stagedRun.ms.toFixed(1)} ms = ${rate(stagedRun.ms)}   (first run, tracing every instruction, ${stagedRun.cold.toFixed(1)} ms; ${stagedInstructions(stagedImage)} instructions staged)`);
+  const blocks = stagedBlocks(stagedImage);
+  console.log(`  hyplab (staged, stageAfter 2)    ${stagedRun.ms.toFixed(1)} ms = ${rate(stagedRun.ms)}   (first run, tracing every instruction, ${stagedRun.cold.toFixed(1)} ms; ${stagedInstructions(stagedImage)} instructions staged, in ${blocks.blocks} blocks, ${blocks.wasm} of them WebAssembly)`);
 
   const python = '/usr/bin/python3';
   if (spawnSync(python, ['-c', 'import unicorn'], { stdio: 'ignore' }).status !== 0) {

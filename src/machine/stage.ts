@@ -15,6 +15,11 @@
 // Staged code is a template: every number in it (register numbers, immediates, addresses, guard
 // values) is a parameter, so all instructions of one shape (`add xd, xn, #imm`) share one function
 // that V8 optimises once, as it does for the interpreter's closures.
+//
+// The trace is also kept as data (entry reads, value steps, guards, effects). The run loop joins
+// consecutive staged instructions into blocks: a run of instructions whose every step has a
+// WebAssembly form becomes one WebAssembly function over the machine's arena (src/machine/stage-wasm.ts);
+// other blocks call the staged functions in turn, without the run loop's per-step work.
 
 import type { Domain, Width } from '../a64/domain.ts';
 import { concreteDomain } from '../a64/domain-concrete.ts';
@@ -29,12 +34,17 @@ import type { EventKind } from './machine.ts';
 import { State, sysregIndex } from './state.ts';
 import type { StateInit } from './state.ts';
 import type { Slot } from './image.ts';
+import { blockModule, compilable } from './stage-wasm.ts';
+import type { Arena } from './arena.ts';
+import type { Expr, Step } from './stage-wasm.ts';
 
 /** A value under staging: its value now, and the expression that computes it at run time (none for a constant). */
 interface Staged {
   readonly value: bigint;
   /** Undefined for a constant, whose code is a template parameter. */
   readonly code: string | undefined;
+  /** The same as data, for the WebAssembly form (src/machine/stage-wasm.ts); undefined for a constant. */
+  readonly expr?: Expr;
 }
 
 class NotStageable extends Error {}
@@ -56,6 +66,9 @@ function staged(v: Staged | bigint): Staged {
 /** The statements of the function being staged, in the order the semantics performed them. */
 class Trace {
   readonly lines: string[] = [];
+  /** The same statements as data (entry reads first), for the WebAssembly form. */
+  readonly entries: Step[] = [];
+  readonly steps: Step[] = [];
   /** Locals read at entry (`const e0 = x[k3];`), in order of first use. */
   readonly prologue: string[] = [];
   /** The template's parameters: k0, k1, ... */
@@ -78,21 +91,30 @@ class Trace {
     return s.code ?? this.k(s.value);
   }
 
-  bind(code: string, value: bigint): Staged {
-    const name = `t${this.temps++}`;
-    this.lines.push(`const ${name} = ${code};`);
-    return { code: name, value };
+  /** The data form of a value: its expression, or the constant. */
+  expr(v: Staged | bigint): Expr {
+    const s = staged(v);
+    return s.expr ?? { kind: 'const', value: s.value };
   }
 
-  effect(line: string): void {
+  bind(code: string, value: bigint, expr: Expr): Staged {
+    const name = `t${this.temps++}`;
+    this.lines.push(`const ${name} = ${code};`);
+    this.steps.push({ kind: 'let', name, expr });
+    return { code: name, value, expr: { kind: 'local', name } };
+  }
+
+  effect(line: string, step: Step): void {
     this.lines.push(line);
+    this.steps.push(step);
     this.effects = true;
   }
 
   /** Continue only when `condition` (JavaScript) holds at run time; else the interpreter runs the step. */
-  guard(condition: string): void {
+  guard(condition: string, step: Step): void {
     if (this.effects) throw new NotStageable('a decision after a side effect');
     this.lines.push(`if (!(${condition})) ${SLOW_EXIT}`);
+    this.steps.push(step);
   }
 
 }
@@ -126,8 +148,13 @@ class Entry implements Staged {
       const source = p.kind === 'flag' ? `st.${p.name}` : p.kind === 'x' ? `x[${t.k(p.n)}]` : p.kind === 'sp' ? `sps[${t.k(p.n)}]` : `st.Vreg(${t.k(p.n)})`;
       this.local = `e${t.prologue.length}`;
       t.prologue.push(`const ${this.local} = ${source};`);
+      t.entries.push({ kind: 'entry', name: this.local, from: p.kind, n: p.kind === 'flag' ? FLAGS.indexOf(p.name) : p.n });
     }
     return this.local;
+  }
+
+  get expr(): Expr {
+    return { kind: 'local', name: this.code };
   }
 }
 
@@ -151,7 +178,7 @@ function stagingDomain(current: () => Trace): Domain<Staged> {
     // Widths and bit positions stay literal (V8 folds the concrete operation's tests on them); a shift
     // amount, which varies within one instruction shape, is a parameter like every constant value.
     const code = args.map((a, i) => (typeof a !== 'number' ? t.code(a) : i === 1 && SHIFTS.has(name) ? t.k(a) : String(a)));
-    return t.bind(`CD.${name}(${code.join(', ')})`, value);
+    return t.bind(`CD.${name}(${code.join(', ')})`, value, { kind: 'op', op: name, args: args.map((a) => (typeof a === 'number' ? a : t.expr(a))) });
   };
   const D: Domain<Staged> = {
     name: 'staging',
@@ -190,7 +217,7 @@ function stagingDomain(current: () => Trace): Domain<Staged> {
     decide(condition) {
       const c = staged(condition);
       const t = current();
-      if (c.code !== undefined) t.guard(`${c.code} === ${t.k(c.value)}`);
+      if (c.code !== undefined) t.guard(`${c.code} === ${t.k(c.value)}`, { kind: 'guard', value: t.expr(c), expect: c.value });
       return c.value === 1n;
     },
     concrete(value) {
@@ -205,13 +232,13 @@ function stagingDomain(current: () => Trace): Domain<Staged> {
   return D;
 }
 
-/** The code for an address the semantics passed to memory: the pending run-time value, or a constant. */
-function addressCode(t: Trace, address: bigint): string {
+/** The address the semantics passed to memory: the pending run-time value, or a constant. */
+function addressOf(t: Trace, address: bigint): Staged {
   const pending = t.pending;
   t.pending = undefined;
-  if (pending === undefined) return t.k(address);
+  if (pending === undefined) return constant(address);
   if (pending.value !== address) throw new NotStageable('an address that is not the one made concrete');
-  return t.code(pending);
+  return pending;
 }
 
 /** Memory under staging: accesses to RAM become calls of the real memory; anything else is not staged. */
@@ -224,17 +251,20 @@ function stagingMemory(t: Trace, real: Memory<bigint>): Memory<Staged> {
     observer: undefined,
     load(address: bigint, bytes: AccessBytes): Staged {
       ram(address, bytes, false);
-      return t.bind(`mem.load(${addressCode(t, address)}, ${bytes})`, real.load(address, bytes));
+      const a = addressOf(t, address);
+      return t.bind(`mem.load(${t.code(a)}, ${bytes})`, real.load(address, bytes), { kind: 'load', address: t.expr(a), bytes });
     },
     store(address: bigint, bytes: AccessBytes, value: Staged): void {
       ram(address, bytes, true);
-      t.effect(`mem.store(${addressCode(t, address)}, ${bytes}, ${t.code(value)});`);
+      const a = addressOf(t, address);
+      t.effect(`mem.store(${t.code(a)}, ${bytes}, ${t.code(value)});`, { kind: 'store', address: t.expr(a), bytes, value: t.expr(value) });
     },
   };
   return memory as unknown as Memory<Staged>;
 }
 
 const SYSREG_BY_NAME = new Map<string, number>(SYSTEM_REGISTERS.map((r, i) => [r.name, i]));
+const RESETS_ALIGNMENT_CHECK = new Set(['sctlr_el1', 'sctlr_el2'].map((name) => SYSREG_BY_NAME.get(name)!));
 const FLAGS = ['N', 'Z', 'C', 'V', 'D', 'A', 'I', 'F'] as const;
 
 /** The state under staging: starts from the real state's values, each read at entry from where it lives. */
@@ -245,7 +275,10 @@ function stagingState(t: Trace, D: Domain<Staged>, real: State<bigint>): State<S
     vreg: (n) => new Entry(t, real, { kind: 'v', n }),
     nzcv: () => constant(0n),
     // A register's stored value, read (and lazily reset) through the real state at that point.
-    sysreg: (r: SystemRegister) => t.bind(`st.storedAt(${t.k(sysregIndex(r))})`, real.storedAt(sysregIndex(r))),
+    sysreg: (r: SystemRegister) => {
+      const index = sysregIndex(r);
+      return t.bind(`st.storedAt(${t.k(index)})`, real.storedAt(index), { kind: 'sys', index });
+    },
   };
   const s = new State<Staged>(D, init);
   for (const name of FLAGS) s[name] = new Entry(t, real, { kind: 'flag', name });
@@ -254,22 +287,25 @@ function stagingState(t: Trace, D: Domain<Staged>, real: State<bigint>): State<S
   // The alignment check is decided per EL from SCTLR: stage it as a guard on the real state's cached answer.
   const enabled = real.SPAlignmentCheckEnabled();
   s.SPAlignmentCheckEnabled = () => {
-    t.guard(`st.SPAlignmentCheckEnabled() === ${enabled}`);
+    t.guard(`st.SPAlignmentCheckEnabled() === ${enabled}`, { kind: 'guard', value: { kind: 'alignment' }, expect: enabled ? 1n : 0n });
     return enabled;
   };
   const flags = (names: readonly (typeof FLAGS)[number][]) => names.map((f) => `st.${f} = ${t.code(s[f])};`).join(' ');
   s.observer = {
     wrote(where, value) {
       const x = /^x(\d+)$/.exec(where);
-      if (x !== null) return t.effect(`x[${t.k(Number(x[1]))}] = ${t.code(value)};`);
+      if (x !== null) return t.effect(`x[${t.k(Number(x[1]))}] = ${t.code(value)};`, { kind: 'set', file: 'x', n: Number(x[1]), value: t.expr(value) });
       const sp = /^sp_el(\d)$/.exec(where);
-      if (sp !== null) return t.effect(`sps[${t.k(Number(sp[1]))}] = ${t.code(value)};`);
+      if (sp !== null) return t.effect(`sps[${t.k(Number(sp[1]))}] = ${t.code(value)};`, { kind: 'set', file: 'sp', n: Number(sp[1]), value: t.expr(value) });
       const q = /^q(\d+)$/.exec(where);
-      if (q !== null) return t.effect(`st.setVreg(${t.k(Number(q[1]))}, ${t.code(value)});`);
-      if (where === 'nzcv') return t.effect(flags(['N', 'Z', 'C', 'V']));
-      if (where === 'daif') return t.effect(flags(['D', 'A', 'I', 'F']));
+      if (q !== null) return t.effect(`st.setVreg(${t.k(Number(q[1]))}, ${t.code(value)});`, { kind: 'opaque', what: 'a V register write' });
+      if (where === 'nzcv') return t.effect(flags(['N', 'Z', 'C', 'V']), { kind: 'opaque', what: 'a flags write' });
+      if (where === 'daif') return t.effect(flags(['D', 'A', 'I', 'F']), { kind: 'opaque', what: 'a DAIF write' });
       const i = SYSREG_BY_NAME.get(where);
-      if (i !== undefined) return t.effect(`st.storeAt(${t.k(i)}, ${t.code(value)});`);
+      // The value is masked already (the trace ran storeAt's masking); an SCTLR write also resets the
+      // state's alignment-check cache, which only JavaScript does.
+      const sysreg: Step = i !== undefined && !RESETS_ALIGNMENT_CHECK.has(i) ? { kind: 'sysreg', index: i, value: t.expr(value) } : { kind: 'opaque', what: `a write to ${where}` };
+      if (i !== undefined) return t.effect(`st.storeAt(${t.k(i)}, ${t.code(value)});`, sysreg);
       throw new NotStageable(`a write to ${where}`);
     },
   };
@@ -312,6 +348,10 @@ export interface StagedInstruction {
   readonly sp: number;
   /** Whether it sets the PC (a taken branch): it must end a block. */
   readonly writesPc: boolean;
+  /** Its PC afterwards (the next instruction's, or the branch target). */
+  readonly pcAfter: number;
+  /** Its trace as data (entry reads first), when every step has a WebAssembly form. */
+  readonly wasm: readonly Step[] | undefined;
 }
 
 
@@ -332,7 +372,7 @@ export function stageSlot(slot: Slot<bigint>, machine: Machine<bigint>): StagedI
   m.recordEvents = machine.recordEvents;
   m.interruptLines = machine.interruptLines;
   m.interruptPulses = machine.interruptPulses;
-  m.record = (kind: EventKind, name: string, pc: bigint) => t.effect(`m.record(${t.k(kind)}, ${t.k(name)}, ${t.k(pc)});`);
+  m.record = (kind: EventKind, name: string, pc: bigint) => t.effect(`m.record(${t.k(kind)}, ${t.k(name)}, ${t.k(pc)});`, { kind: 'opaque', what: 'an event' });
   try {
     const decoded = decode(slot.word);
     const exec = decoded === undefined ? undefined : compileInstruction(decoded, { dom: D, address: slot.address });
@@ -348,13 +388,17 @@ export function stageSlot(slot: Slot<bigint>, machine: Machine<bigint>): StagedI
   if (t.pending !== undefined || m.exit !== undefined || m.output !== '' || m.interruptLines !== machine.interruptLines) return undefined;
   if (m.interruptPulses !== machine.interruptPulses) return undefined;
   const writesPc = s.pc !== real.pc;
-  if (writesPc) t.effect(`st.pc = ${t.k(s.pc)};`);
+  if (writesPc) t.effect(`st.pc = ${t.k(s.pc)};`, { kind: 'pc', value: s.pc });
   // Registers read or written through MRS/MSR are reported as touched, as the interpreter does.
-  for (const r of s.touched) t.effect(`st.touchAt(${t.k(sysregIndex(r))});`);
+  for (const r of s.touched) {
+    const index = sysregIndex(r);
+    t.effect(`st.touchAt(${t.k(index)});`, { kind: 'touch', index });
+  }
   const code = [...t.prologue, ...t.lines].join('\n');
   const body = [HEADER, guard, code].join('\n');
   const exec = template(t.parameters.length, body)(CD, slot.exec, t.parameters);
-  return { exec, code, parameters: t.parameters, el: before.EL, sp: before.SP, writesPc };
+  const steps = [...t.entries, ...t.steps];
+  return { exec, code, parameters: t.parameters, el: before.EL, sp: before.SP, writesPc, pcAfter: s.pc, wasm: compilable(steps) ? steps : undefined };
 }
 
 const HEADER = 'const st = m.state, mem = m.memory, x = st.x, sps = st.sps;';
@@ -414,3 +458,55 @@ function runBlock(m: Machine<bigint>, execs: readonly Exec<bigint>[], next: Floa
   return n;
 }
 
+
+// ------------------------------------------------------------------------------------------------
+// Blocks in WebAssembly (src/machine/stage-wasm.ts)
+
+/** The instruction a WebAssembly block's slow path was serving when it raised a fault. */
+let faultingInstruction = 0;
+
+/** The block's function on `m`'s arena, with the slow paths bound to `m`. */
+function instantiate(module: WebAssembly.Module, m: Machine<bigint>, arena: Arena): (check: number) => number {
+  const env = {
+    memory: arena.memory,
+    storedAt: (index: number) => void m.state.storedAt(index),
+    touch: (index: number) => m.state.touchAt(index),
+    load: (address: bigint, bytes: AccessBytes, instruction: number): bigint => {
+      faultingInstruction = instruction;
+      return m.memory.load(BigInt.asUintN(64, address), bytes);
+    },
+    store: (address: bigint, bytes: AccessBytes, value: bigint, instruction: number): void => {
+      faultingInstruction = instruction;
+      m.memory.store(BigInt.asUintN(64, address), bytes, BigInt.asUintN(bytes * 8, value));
+    },
+  };
+  return new WebAssembly.Instance(module, { env }).exports.run as (check: number) => number;
+}
+
+/**
+ * The block of `instructions` (every one with a WebAssembly form) compiled to one WebAssembly function
+ * over the machine's arena; a machine without an arena runs it instruction by instruction.
+ */
+export function stageWasmBlock(instructions: readonly StagedInstruction[], addresses: readonly number[]): BlockExec {
+  const module = blockModule(instructions.map((insn) => insn.wasm!));
+  const n = instructions.length;
+  const { el, sp } = instructions[0]!;
+  const end = instructions[n - 1]!.pcAfter;
+  const instances = new WeakMap<Arena, (check: number) => number>();
+  return (m) => {
+    const st = m.state;
+    const arena = m.arena;
+    if (arena === undefined || st.pstate.EL !== el || st.pstate.SP !== sp || st.observer !== undefined || m.memory.observer !== undefined) return 0;
+    let run = instances.get(arena);
+    if (run === undefined) instances.set(arena, (run = instantiate(module, m, arena)));
+    let done: number;
+    try {
+      done = run(st.SPAlignmentCheckEnabled() ? 1 : 0);
+    } catch (e) {
+      st.pc = addresses[faultingInstruction]! + 4;
+      throw new BlockFault(e, faultingInstruction);
+    }
+    st.pc = done === n ? end : addresses[done]!;
+    return done;
+  };
+}

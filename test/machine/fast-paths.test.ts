@@ -17,7 +17,7 @@ import type { RunOptions, RunResult } from '../../src/machine/run.ts';
 import type { Machine } from '../../src/machine/machine.ts';
 import type { Slot } from '../../src/machine/image.ts';
 import { stageSlot, stagedTemplateCount } from '../../src/machine/stage.ts';
-import { arbitraryInstruction } from '../../src/a64/generate.ts';
+import { arbitraryInstruction, generatableEntries } from '../../src/a64/generate.ts';
 import { BASE, expectFault, machineFor, prepare, runSnippet, runUntilEnd } from './helpers.ts';
 
 const D = concreteDomain;
@@ -200,37 +200,60 @@ describe('staged execution (src/machine/stage.ts)', () => {
     };
   }
 
+  /**
+   * The law: staged runs (the first traces, the second and third run staged; without a stop condition
+   * the third runs blocks) leave exactly the state the interpreter leaves. Returns the blocks made in
+   * WebAssembly.
+   */
+  function stagedRunsAgree(insns: { word: number }[], { el, sa, nzcv, spOffset }: { el: 1 | 2; sa: boolean; nzcv: number; spOffset: bigint }): number {
+    const body = insns.map((g) => `.inst 0x${g.word.toString(16).padStart(8, '0')}`).join('\n');
+    const image = prepare(body);
+    const end = image.symbols.get('_end')!;
+    const start = (): Machine<bigint> =>
+      machineFor(image, {
+        el,
+        nzcv,
+        sp: BASE + 0x8_0000n + spOffset,
+        x: Object.fromEntries(Array.from({ length: 31 }, (_, n) => [n, BASE + 0x4_0000n + BigInt(n) * 0x100n])),
+        sysregs: { sctlr_el1: sa ? 8n : 0n, sctlr_el2: sa ? 8n : 0n, hcr_el2: 1n << 31n },
+      });
+    const options = { maxSteps: 100, stopBefore: (_m: Machine<bigint>, slot: Slot<bigint>) => slot.address === end };
+    const expected = observe(run(image, start(), { ...options, stageAfter: Infinity }));
+    for (let k = 0; k < 3; k++) expect(observe(run(image, start(), { ...options, stageAfter: 0 }))).toEqual(expected);
+    // With no stop condition the run goes on past `_end` (out of the program): the third run uses blocks.
+    const free = { maxSteps: 100 };
+    const unstopped = observe(run(image, start(), { ...free, stageAfter: Infinity }));
+    for (let k = 0; k < 3; k++) expect(observe(run(image, start(), { ...free, stageAfter: 0 }))).toEqual(unstopped);
+    return stagedBlocks(image).wasm;
+  }
+
   it('leaves exactly the state the interpreter leaves, on random programs run three times (law)', () => {
     fc.assert(
-      fc.property(program, setup, (insns, { el, sa, nzcv, spOffset }) => {
-        const body = insns.map((g) => `.inst 0x${g.word.toString(16).padStart(8, '0')}`).join('\n');
-        const image = prepare(body);
-        const end = image.symbols.get('_end')!;
-        const start = (): Machine<bigint> =>
-          machineFor(image, {
-            el,
-            nzcv,
-            sp: BASE + 0x8_0000n + spOffset,
-            x: Object.fromEntries(Array.from({ length: 31 }, (_, n) => [n, BASE + 0x4_0000n + BigInt(n) * 0x100n])),
-            sysregs: { sctlr_el1: sa ? 8n : 0n, sctlr_el2: sa ? 8n : 0n, hcr_el2: 1n << 31n },
-          });
-        const options = { maxSteps: 100, stopBefore: (_m: Machine<bigint>, slot: Slot<bigint>) => slot.address === end };
-        const expected = observe(run(image, start(), { ...options, stageAfter: Infinity }));
-        // Staged at the first run, run staged (where it could be) at the second and third.
-        for (let k = 0; k < 3; k++) expect(observe(run(image, start(), { ...options, stageAfter: 0 }))).toEqual(expected);
-        // With no stop condition the run goes on past `_end` (out of the program): the third run uses blocks.
-        const free = { maxSteps: 100 };
-        const unstopped = observe(run(image, start(), { ...free, stageAfter: Infinity }));
-        for (let k = 0; k < 3; k++) expect(observe(run(image, start(), { ...free, stageAfter: 0 }))).toEqual(unstopped);
-      }),
+      fc.property(program, setup, (insns, s) => void stagedRunsAgree(insns, s)),
       { seed: 11, numRuns: 250 },
     );
+  });
+
+  it('the same on programs of what WebAssembly blocks can hold: integer data processing, loads and stores of X and W registers, mrs/msr (law)', () => {
+    const integer = /^(ADD|SUB|AND|ORR|EOR|BIC|ORN|EON|MOV[NZK]|S?BFM|UBFM|EXTR|[LA]S[LR]V|RORV|RBIT|REV|CLZ|CLS|MADD|MSUB|[SU]M(ADD|SUB)L|[SU]MULH|ADRP?)_/;
+    const memory = /^(ST|LD)(U?R[BH]?|URS?[BHW]?|RS[BHW])_(32|64)_|^(ST|LD)N?P(SW)?_(32|64)_/;
+    const ids = generatableEntries({ families }).map((e) => e.id).filter((id) => (integer.test(id) && !/^(ADDS|SUBS|ANDS|BICS)/.test(id)) || memory.test(id) || /^M(RS|SR)_(RS|SR)_systemmove$/.test(id));
+    const plain = fc.array(arbitraryInstruction({ ids }), { minLength: 2, maxLength: 16 });
+    let wasmBlocks = 0;
+    fc.assert(
+      fc.property(plain, setup, (insns, s) => {
+        wasmBlocks += stagedRunsAgree(insns, s);
+      }),
+      { seed: 12, numRuns: 200 },
+    );
+    expect(wasmBlocks).toBeGreaterThan(50); // many of these programs ran as WebAssembly blocks
   });
 
   describe('blocks of staged instructions', () => {
     // x9 counts down; x3 walks down through RAM by 0x100 a loop, so that a load can be made to leave it.
     // The b.eq is staged not taken (it is traced at the 257th run) and taken once, in the middle of a block.
-    const loop = () => `
+    // With `cbz` the skip is inside a WebAssembly block; with `b.eq` (the flags) inside a JavaScript one.
+    const loop = (skip: 'cbz' | 'b.eq' = 'b.eq') => `
       mov x9, #600
     1:
       add x10, x10, #3
@@ -239,8 +262,7 @@ describe('staged execution (src/machine/stage.ts)', () => {
       eor x12, x12, x10
       msr tpidr_el2, x12
       mrs x13, tpidr_el2
-      cmp x9, #100
-      b.eq 2f
+      ${skip === 'cbz' ? 'sub x8, x9, #100\n      cbz x8, 2f' : 'cmp x9, #100\n      b.eq 2f'}
       add x15, x15, #1
     2:
       subs x9, x9, #1
@@ -251,16 +273,18 @@ describe('staged execution (src/machine/stage.ts)', () => {
       return { image, r, seen: observe(r) };
     };
 
-    it('run a loop as the interpreter does, and are used', () => {
-      const x3 = BASE + 0x8_0000n + 600n * 0x100n; // in RAM on every iteration
-      const staged = go(loop(), x3, {});
-      const interpreted = go(loop(), x3, { stageAfter: Infinity });
-      expect(staged.seen).toEqual(interpreted.seen);
-      expect(staged.r.diagnostic?.code).toBe('HL0705'); // the PC runs off the end of the program
-      expect(staged.r.machine.state.X(15)).toBe(599n);
-      expect(stagedBlocks(staged.image).blocks).toBeGreaterThan(0);
-      expect(stagedBlocks(staged.image).instructions).toBeGreaterThanOrEqual(11); // the loop body in one block
-    });
+    for (const skip of ['cbz', 'b.eq'] as const) {
+      it(`run a loop as the interpreter does, and are used (a branch staged not taken, taken once: ${skip})`, () => {
+        const x3 = BASE + 0x8_0000n + 600n * 0x100n; // in RAM on every iteration
+        const staged = go(loop(skip), x3, {});
+        const interpreted = go(loop(skip), x3, { stageAfter: Infinity });
+        expect(staged.seen).toEqual(interpreted.seen);
+        expect(staged.r.diagnostic?.code).toBe('HL0705'); // the PC runs off the end of the program
+        expect(staged.r.machine.state.X(15)).toBe(599n);
+        expect(stagedBlocks(staged.image).wasm).toBeGreaterThan(0);
+        expect(stagedBlocks(staged.image).instructions).toBeGreaterThanOrEqual(11); // the loop body in blocks
+      });
+    }
     it('a fault in the middle of a block stops at that instruction, at the step the interpreter stops', () => {
       const x3 = BASE + 0x40n + 400n * 0x100n; // RAM starts at BASE: the 401st load is below it
       const staged = go(loop(), x3, {});
