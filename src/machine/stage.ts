@@ -340,9 +340,6 @@ function template(parameters: number, body: string): Template {
 export interface StagedInstruction {
   /** The instruction alone (the run loop has already advanced the PC). */
   readonly exec: Exec<bigint>;
-  /** Its statements after the entry guard; a failed guard runs `return slow(m);`. */
-  readonly code: string;
-  readonly parameters: readonly (bigint | number | string)[];
   /** The PSTATE.EL and PSTATE.SP it was traced at. */
   readonly el: number;
   readonly sp: number;
@@ -353,7 +350,6 @@ export interface StagedInstruction {
   /** Its trace as data (entry reads first), when every step has a WebAssembly form. */
   readonly wasm: readonly Step[] | undefined;
 }
-
 
 /**
  * Traces `slot` on `machine`'s current state (which it leaves unchanged) and returns the staged
@@ -398,7 +394,7 @@ export function stageSlot(slot: Slot<bigint>, machine: Machine<bigint>): StagedI
   const body = [HEADER, guard, code].join('\n');
   const exec = template(t.parameters.length, body)(CD, slot.exec, t.parameters);
   const steps = [...t.entries, ...t.steps];
-  return { exec, code, parameters: t.parameters, el: before.EL, sp: before.SP, writesPc, pcAfter: s.pc, wasm: compilable(steps) ? steps : undefined };
+  return { exec, el: before.EL, sp: before.SP, writesPc, pcAfter: s.pc, wasm: compilable(steps) ? steps : undefined };
 }
 
 const HEADER = 'const st = m.state, mem = m.memory, x = st.x, sps = st.sps;';
