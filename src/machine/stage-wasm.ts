@@ -85,8 +85,9 @@ const OP = {
   i64Load: 0x29, i32Load8u: 0x2d, i64Load8u: 0x31, i64Load16u: 0x33, i64Load32u: 0x35,
   i32Store8: 0x3a, i64Store: 0x37, i64Store8: 0x3c, i64Store16: 0x3d, i64Store32: 0x3e,
   i32Const: 0x41, i64Const: 0x42,
-  i32Eqz: 0x45, i64Eqz: 0x50, i64Eq: 0x51, i64Ne: 0x52, i64LtS: 0x53, i64LtU: 0x54, i64LeU: 0x58,
-  i64Clz: 0x79, i64Add: 0x7c, i64Sub: 0x7d, i64Mul: 0x7e, i64And: 0x83, i64Or: 0x84, i64Xor: 0x85,
+  i32Eqz: 0x45, i64Eqz: 0x50, i64Eq: 0x51, i64Ne: 0x52, i64LtS: 0x53, i64LtU: 0x54, i64LeU: 0x58, i64GeU: 0x5a,
+  i32And: 0x71, i32Or: 0x72,
+  i64Clz: 0x79, i64Add: 0x7c, i64Sub: 0x7d, i64Mul: 0x7e, i64DivS: 0x7f, i64DivU: 0x80, i64RemU: 0x82, i64And: 0x83, i64Or: 0x84, i64Xor: 0x85,
   i64Shl: 0x86, i64ShrS: 0x87, i64ShrU: 0x88, i64Rotr: 0x8a,
   i32WrapI64: 0xa7, i64ExtendI32U: 0xad,
 } as const;
@@ -102,12 +103,17 @@ const IMPORT = { storedAt: 0, touch: 1, load: 2, store: 3 } as const;
 const BLOCK_FUNCTION = 4;
 /** The block function's parameter: SPAlignmentCheckEnabled() at entry (no instruction of a block changes it). */
 const CHECK = 0;
-/** Scratch i64 locals after the parameter: an address, its RAM offset, the RAM base and size. */
+/**
+ * Scratch i64 locals after the parameter: an address, its RAM offset, the RAM base and size, and two
+ * for operations (their arguments are always bound values, so no two uses nest).
+ */
 const ADDRESS = 1;
 const OFFSET = 2;
 const RAM_BASE = 3;
 const RAM_SIZE = 4;
-const FIRST_VALUE = 5;
+const SCRATCH = 5;
+const SCRATCH2 = 6;
+const FIRST_VALUE = 7;
 
 const MASK = (w: number): bigint => (1n << BigInt(w)) - 1n;
 
@@ -364,6 +370,91 @@ class FunctionCode {
         this.expr(this.arg(args[0]));
         this.emit(OP.i64Eqz, OP.i32Eqz, OP.select);
         return Math.max(a, b);
+      }
+      case 'shlBy':
+      case 'lshrBy': {
+        // amount >= w ? 0 : (a << amount) & mask, or a >> amount (below w, WebAssembly's shift is exact).
+        const w = this.num(args[2]);
+        if (w > 64) throw new NotCompilable(`a wide ${op}`);
+        this.i64(0n);
+        const bits = A();
+        B();
+        this.emit(op === 'shlBy' ? OP.i64Shl : OP.i64ShrU);
+        if (op === 'shlBy') this.mask(w);
+        B();
+        this.i64(BigInt(w));
+        this.emit(OP.i64GeU, OP.select);
+        return op === 'shlBy' ? w : bits;
+      }
+      case 'ashrBy': {
+        // signed(a) >> min(amount, w - 1), masked.
+        const w = this.num(args[2]);
+        if (w > 64) throw new NotCompilable('a wide ashrBy');
+        A();
+        this.signed(w);
+        this.i64(BigInt(w - 1));
+        B();
+        B();
+        this.i64(BigInt(w));
+        this.emit(OP.i64GeU, OP.select, OP.i64ShrS);
+        this.mask(w);
+        return w;
+      }
+      case 'rorBy': {
+        // n = amount % w; ((a >> n) | (a << (w - n))) & mask (for n = 0 the left part is masked away).
+        const w = this.num(args[2]);
+        if (w > 64) throw new NotCompilable('a wide rorBy');
+        B();
+        this.i64(BigInt(w));
+        this.emit(OP.i64RemU, OP.localSet, SCRATCH);
+        if (w === 64) {
+          A();
+          this.emit(OP.localGet, SCRATCH, OP.i64Rotr);
+          return 64;
+        }
+        A();
+        this.emit(OP.localGet, SCRATCH, OP.i64ShrU);
+        A();
+        this.i64(BigInt(w));
+        this.emit(OP.localGet, SCRATCH, OP.i64Sub, OP.i64Shl, OP.i64Or);
+        this.mask(w);
+        return w;
+      }
+      case 'udiv': {
+        // b = 0 ? 0 : a / b (WebAssembly traps on a zero divisor: divide by 1 instead, then select).
+        this.i64(0n);
+        const bits = A();
+        B();
+        B();
+        this.emit(OP.i64Eqz, OP.i64ExtendI32U, OP.i64Or, OP.i64DivU);
+        B();
+        this.emit(OP.i64Eqz, OP.select);
+        return bits;
+      }
+      case 'sdiv': {
+        // b = 0 ? 0 : (signed(a) / signed(b)) & mask; the one overflow (-2^63 / -1) divides by 1 instead.
+        const w = this.num(args[2]);
+        if (w > 64) throw new NotCompilable('a wide sdiv');
+        this.i64(0n);
+        A();
+        this.signed(w);
+        this.emit(OP.localTee, SCRATCH);
+        B();
+        this.signed(w);
+        this.emit(OP.localTee, SCRATCH2);
+        this.emit(OP.drop);
+        this.i64(1n);
+        this.emit(OP.localGet, SCRATCH2);
+        this.emit(OP.localGet, SCRATCH2, OP.i64Eqz);
+        this.emit(OP.localGet, SCRATCH);
+        this.i64(-(1n << 63n));
+        this.emit(OP.i64Eq, OP.localGet, SCRATCH2);
+        this.i64(-1n);
+        this.emit(OP.i64Eq, OP.i32And, OP.i32Or, OP.select, OP.i64DivS);
+        this.mask(w);
+        B();
+        this.emit(OP.i64Eqz, OP.select);
+        return w;
       }
       case 'countLeadingZeros': {
         const w = this.num(args[1]);
