@@ -41,6 +41,8 @@ export class Arena {
     readonly ramBase: bigint,
     ramSize: number,
   ) {
+    // The WebAssembly bounds check (offset <= size - bytes, unsigned) needs room for a 16-byte access.
+    if (ramSize < 16) throw new Error(`a machine's RAM must hold at least 16 bytes, not ${ramSize}`);
     this.memory = new WebAssembly.Memory({ initial: Math.ceil((ARENA.ram + ramSize) / PAGE) });
     this.ram = new Uint8Array(this.memory.buffer, ARENA.ram, ramSize);
     const header = new BigUint64Array(this.memory.buffer, ARENA.ramBase, 2);
