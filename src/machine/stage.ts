@@ -336,7 +336,7 @@ function template(parameters: number, body: string): Template {
   return made;
 }
 
-/** An instruction traced once: its function, and its code for joining into a block. */
+/** An instruction traced once: its function, and what a block needs to know of it. */
 export interface StagedInstruction {
   /** The instruction alone (the run loop has already advanced the PC). */
   readonly exec: Exec<bigint>;
@@ -454,7 +454,6 @@ function runBlock(m: Machine<bigint>, execs: readonly Exec<bigint>[], next: Floa
   return n;
 }
 
-
 // ------------------------------------------------------------------------------------------------
 // Blocks in WebAssembly (src/machine/stage-wasm.ts)
 
@@ -496,10 +495,10 @@ export function stageWasmBlock(instructions: readonly StagedInstruction[], addre
     let run = instances.get(arena);
     if (run === undefined) instances.set(arena, (run = instantiate(module, m, arena)));
     let done: number;
+    faultingInstruction = 0;
     try {
       done = run(st.SPAlignmentCheckEnabled() ? 1 : 0);
     } catch (e) {
-      st.pc = addresses[faultingInstruction]! + 4;
       throw new BlockFault(e, faultingInstruction);
     }
     st.pc = done === n ? end : addresses[done]!;
