@@ -368,6 +368,10 @@ export function stageSlot(slot: Slot<bigint>, machine: Machine<bigint>): StagedI
   m.recordEvents = machine.recordEvents;
   m.interruptLines = machine.interruptLines;
   m.interruptPulses = machine.interruptPulses;
+  // An address translation answers from the real machine's own walk (the run decides it): not staged.
+  m.translate = () => {
+    throw new NotStageable('an address translation');
+  };
   m.record = (kind: EventKind, name: string, pc: bigint) => t.effect(`m.record(${t.k(kind)}, ${t.k(name)}, ${t.k(pc)});`, { kind: 'opaque', what: 'an event' });
   try {
     const decoded = decode(slot.word);

@@ -323,6 +323,28 @@ describe('staged execution (src/machine/stage.ts)', () => {
       expect(observe(staged)).toEqual(observe(interpreted));
       expect(stagedBlocks(image).blocks).toBeGreaterThan(0);
     });
+    it('an address translation answers from the machine\'s own walk, staged or not', () => {
+      // The walk succeeds on this machine (PAR_EL1.F = 0); the staging machine would fault it.
+      const body = `
+      mov x9, #600
+    1:
+      add x1, x1, #0x1000
+      at s1e1r, x1
+      mrs x2, par_el1
+      add x3, x3, x2
+      subs x9, x9, #1
+      b.ne 1b`;
+      const image = prepare(body);
+      const start = () => {
+        const m = machineFor(image);
+        m.translate = (_op, va) => ({ pa: va + 0x8000_0000n });
+        return m;
+      };
+      const staged = run(image, start(), { maxSteps: 10_000 });
+      const interpreted = run(image, start(), { maxSteps: 10_000, stageAfter: Infinity });
+      expect(observe(staged)).toEqual(observe(interpreted));
+      expect(staged.machine.state.X(2) & 1n).toBe(0n);
+    });
     it('a scheduled interrupt is taken at its step, not at the end of a block', () => {
       const body = `
       adr x0, vectors
