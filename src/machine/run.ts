@@ -23,8 +23,7 @@ import type { ScheduledInterrupt } from './interrupts.ts';
 import type { AccessDetails } from './faults.ts';
 import { DEFAULT_LOAD_ADDRESS, slotAt } from './image.ts';
 import { BlockFault, MAX_BLOCK, stageBlock, stageSlot, stageWasmBlock } from './stage.ts';
-import type { BlockExec, StagedInstruction } from './stage.ts';
-import type { Exec } from '../a64/semantics/types.ts';
+import type { Block, StagedInstruction } from './stage.ts';
 import type { Image, Slot } from './image.ts';
 
 export interface RunOptions<V> {
@@ -82,17 +81,13 @@ const DEFAULT_MAX_STEPS = 1_000_000;
 const DEFAULT_STAGE_AFTER = 256;
 
 /**
- * Per concrete image: the staged function of each slot (null: left to the interpreter) and its runs so
- * far, and the blocks that start at each slot (null: none, a lone staged instruction).
+ * Per concrete image: the staged instruction of each slot (null: left to the interpreter) and its runs
+ * so far, and the block that starts at each slot (null: none, a lone staged instruction).
  */
 interface StagedSlots {
-  execs: (Exec<bigint> | null | undefined)[];
-  instructions: (StagedInstruction | undefined)[];
+  instructions: (StagedInstruction | null | undefined)[];
   runs: Uint32Array;
-  blocks: (BlockExec | null | undefined)[];
-  blockLengths: Uint8Array;
-  /** 1 where the block at this slot is compiled to WebAssembly. */
-  blockWasm: Uint8Array;
+  blocks: (Block | null | undefined)[];
   /** Times a block at this slot waited for the next instruction to be staged or refused. */
   blockWaits: Uint8Array;
 }
@@ -103,29 +98,20 @@ const BLOCK_PATIENCE = 16;
 
 /** How many instructions of `image` run staged (for tests and the benchmark). */
 export function stagedInstructions<V>(image: Image<V>): number {
-  return STAGED.get(image as Image<unknown>)?.execs.filter((e) => e).length ?? 0;
+  return STAGED.get(image as Image<unknown>)?.instructions.filter((e) => e).length ?? 0;
 }
 
 /** How many blocks of `image` have been made (and how many in WebAssembly), and the instructions in them. */
 export function stagedBlocks<V>(image: Image<V>): { blocks: number; wasm: number; instructions: number } {
-  const table = STAGED.get(image as Image<unknown>);
-  const made = table?.blocks.flatMap((b, i) => (b ? [i] : [])) ?? [];
-  return { blocks: made.length, wasm: made.filter((i) => table!.blockWasm[i] === 1).length, instructions: made.reduce((n, i) => n + table!.blockLengths[i]!, 0) };
+  const made = (STAGED.get(image as Image<unknown>)?.blocks ?? []).filter((b): b is Block => !!b);
+  return { blocks: made.length, wasm: made.filter((b) => b.wasm).length, instructions: made.reduce((n, b) => n + b.length, 0) };
 }
 
 function stagedSlots<V>(image: Image<V>): StagedSlots {
   let table = STAGED.get(image as Image<unknown>);
   if (table === undefined) {
     const n = image.slots.length;
-    table = {
-      execs: new Array(n).fill(undefined),
-      instructions: new Array(n).fill(undefined),
-      runs: new Uint32Array(n),
-      blocks: new Array(n).fill(undefined),
-      blockLengths: new Uint8Array(n),
-      blockWasm: new Uint8Array(n),
-      blockWaits: new Uint8Array(n),
-    };
+    table = { instructions: new Array(n).fill(undefined), runs: new Uint32Array(n), blocks: new Array(n).fill(undefined), blockWaits: new Uint8Array(n) };
     STAGED.set(image as Image<unknown>, table);
   }
   return table;
@@ -136,27 +122,21 @@ function stagedSlots<V>(image: Image<V>): StagedSlots {
  * SP, up to a taken branch or MAX_BLOCK; null when there is only the one; undefined while the next
  * instruction has not yet been staged or refused.
  */
-function blockAt<V>(table: StagedSlots, index: number, slots: readonly (Slot<V> | undefined)[]): BlockExec | null | undefined {
+function blockAt<V>(table: StagedSlots, index: number, slots: readonly (Slot<V> | undefined)[]): Block | null | undefined {
   const first = table.instructions[index]!;
   const members: StagedInstruction[] = [first];
   for (let i = index + 1; members.length < MAX_BLOCK && !members[members.length - 1]!.writesPc; i++) {
-    const next = table.execs[i];
+    const next = table.instructions[i];
     if (next === undefined && ++table.blockWaits[index]! < BLOCK_PATIENCE) return undefined;
-    const insn = table.instructions[i];
-    if (!next || insn === undefined || insn.el !== first.el || insn.sp !== first.sp) break;
-    members.push(insn);
+    if (!next || next.el !== first.el || next.sp !== first.sp) break;
+    members.push(next);
   }
   if (members.length < 2) return null;
   const addresses = members.map((_, k) => Number(slots[index + k]!.address));
   // The longest run from the start that WebAssembly can express, else the block in JavaScript.
   let compiled = 0;
   while (compiled < members.length && members[compiled]!.wasm !== undefined) compiled++;
-  if (compiled >= 2) {
-    table.blockLengths[index] = compiled;
-    table.blockWasm[index] = 1;
-    return stageWasmBlock(members.slice(0, compiled), addresses.slice(0, compiled));
-  }
-  table.blockLengths[index] = members.length;
+  if (compiled >= 2) return stageWasmBlock(members.slice(0, compiled), addresses.slice(0, compiled));
   return stageBlock(members, addresses);
 }
 
@@ -201,6 +181,8 @@ function runFrom<V>(image: Image<V>, machine: Machine<V>, options: RunOptions<V>
   let nextInterrupt = schedule.length > 0 ? schedule[0]!.step : -1;
   const stageAfter = options.stageAfter ?? DEFAULT_STAGE_AFTER;
   const staged = trace === undefined && stageAfter !== Infinity && (image.dom as Domain<unknown>) === concreteDomain ? stagedSlots(image) : undefined;
+  // Blocks run several steps at once: not where a caller looks at every step.
+  const blocks = stopBefore === undefined ? staged : undefined;
 
   const finish = (status: RunStatus, extra: Partial<RunResult<V>> = {}): RunResult<V> => ({ status, steps, machine, ...(trace ? { trace } : {}), ...extra });
 
@@ -227,14 +209,13 @@ function runFrom<V>(image: Image<V>, machine: Machine<V>, options: RunOptions<V>
       }
       if (machine.interruptLines !== 0 && takePendingInterrupt(machine)) continue;
       if (steps >= maxSteps) return finish('step-limit', { diagnostic: stepLimit(maxSteps, history, historySize, steps, slot) });
-      if (staged !== undefined && stopBefore === undefined && machine.interruptLines === 0) {
+      if (blocks !== undefined && machine.interruptLines === 0) {
         const index = (pc - base) / 4;
-        let block = staged.blocks[index];
-        if (block === undefined && staged.execs[index]) block = staged.blocks[index] = blockAt(staged, index, slots);
-        const length = staged.blockLengths[index]!;
-        if (block && steps + length <= maxSteps && (nextInterrupt < 0 || steps + length <= nextInterrupt)) {
+        let block = blocks.blocks[index];
+        if (block === undefined && blocks.instructions[index]) block = blocks.blocks[index] = blockAt(blocks, index, slots);
+        if (block && steps + block.length <= maxSteps && (nextInterrupt < 0 || steps + block.length <= nextInterrupt)) {
           blockStart = index;
-          const done = block(machine as unknown as Machine<bigint>);
+          const done = block.run(machine as unknown as Machine<bigint>);
           blockStart = -1;
           if (done > 0) {
             for (let k = Math.max(0, done - historyMask - 1); k < done; k++) history[(steps + k) & historyMask] = slots[index + k];
@@ -250,15 +231,13 @@ function runFrom<V>(image: Image<V>, machine: Machine<V>, options: RunOptions<V>
       steps++;
       if (staged !== undefined) {
         const index = (pc - base) / 4;
-        const fast = staged.execs[index];
+        const fast = staged.instructions[index];
         if (fast) {
-          fast(machine as unknown as Machine<bigint>);
+          fast.exec(machine as unknown as Machine<bigint>);
           continue;
         }
         if (fast === undefined && ++staged.runs[index]! > stageAfter) {
-          const insn = stageSlot(slot as unknown as Slot<bigint>, machine as unknown as Machine<bigint>);
-          staged.instructions[index] = insn;
-          staged.execs[index] = insn?.exec ?? null;
+          staged.instructions[index] = stageSlot(slot as unknown as Slot<bigint>, machine as unknown as Machine<bigint>) ?? null;
         }
       }
       slot.exec(machine);

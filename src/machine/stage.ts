@@ -418,6 +418,13 @@ export function stagedTemplateCount(): number {
  */
 export type BlockExec = (m: Machine<bigint>) => number;
 
+/** A block: how to run it, how many instructions it holds, and whether it is WebAssembly. */
+export interface Block {
+  readonly run: BlockExec;
+  readonly length: number;
+  readonly wasm: boolean;
+}
+
 /** A fault raised inside a block, with how many instructions before it completed. */
 export class BlockFault {
   constructor(
@@ -435,10 +442,10 @@ export const MAX_BLOCK = 64;
  * PC (a taken branch). One shared function runs every block: per-block code would cost V8 a compile
  * per block, more than the run loop it saves.
  */
-export function stageBlock(instructions: readonly StagedInstruction[], addresses: readonly number[]): BlockExec {
+export function stageBlock(instructions: readonly StagedInstruction[], addresses: readonly number[]): Block {
   const execs = instructions.map((insn) => insn.exec);
   const next = Float64Array.from(addresses, (a) => a + 4);
-  return (m) => runBlock(m, execs, next);
+  return { run: (m) => runBlock(m, execs, next), length: execs.length, wasm: false };
 }
 
 function runBlock(m: Machine<bigint>, execs: readonly Exec<bigint>[], next: Float64Array): number {
@@ -486,13 +493,13 @@ function instantiate(module: WebAssembly.Module, m: Machine<bigint>, arena: Aren
  * The block of `instructions` (every one with a WebAssembly form) compiled to one WebAssembly function
  * over the machine's arena; a machine without an arena runs it instruction by instruction.
  */
-export function stageWasmBlock(instructions: readonly StagedInstruction[], addresses: readonly number[]): BlockExec {
+export function stageWasmBlock(instructions: readonly StagedInstruction[], addresses: readonly number[]): Block {
   const module = blockModule(instructions.map((insn) => insn.wasm!));
   const n = instructions.length;
   const { el, sp } = instructions[0]!;
   const end = instructions[n - 1]!.pcAfter;
   const instances = new WeakMap<Arena, (check: number) => number>();
-  return (m) => {
+  const run: BlockExec = (m) => {
     const st = m.state;
     const arena = m.arena;
     if (arena === undefined || st.pstate.EL !== el || st.pstate.SP !== sp || st.observer !== undefined || m.memory.observer !== undefined) return 0;
@@ -508,4 +515,5 @@ export function stageWasmBlock(instructions: readonly StagedInstruction[], addre
     st.pc = done === n ? end : addresses[done]!;
     return done;
   };
+  return { run, length: n, wasm: true };
 }
