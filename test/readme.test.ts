@@ -8,16 +8,16 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listVariants } from '../src/worldswitch/variant.ts';
-import { REPOSITORY, readmeMainJob, readmeShellBlocks, readmeTestCommand } from './helpers/readme.ts';
+import { listVariants, REPOSITORY_ROOT } from '../src/worldswitch/variant.ts';
+import { readmeMainJob, readmeShellBlocks, readmeTestCommand } from './helpers/readme.ts';
 
 const copy = mkdtempSync(join(tmpdir(), 'hyplab-readme-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
 /** A clone's worth of the repository for the commands to run in (node_modules shared). */
 function cloneRepository(): void {
-  for (const entry of ['bin', 'src', 'variants', 'proposals', 'package.json', 'tsconfig.json']) cpSync(join(REPOSITORY, entry), join(copy, entry), { recursive: true });
-  symlinkSync(join(REPOSITORY, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  for (const entry of ['bin', 'src', 'variants', 'proposals', 'package.json', 'tsconfig.json']) cpSync(join(REPOSITORY_ROOT, entry), join(copy, entry), { recursive: true });
+  symlinkSync(join(REPOSITORY_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
 }
 
 function shell(line: string): { status: number; stdout: string } {
@@ -34,13 +34,13 @@ describe('README.md', () => {
     expect(readmeMainJob()[0]).toBe('check');
     // No variant named: every variant.
     expect(readmeMainJob().filter((a) => listVariants().includes(a) || a.includes('/'))).toEqual([]);
-    const ci = readFileSync(join(REPOSITORY, '.ci', 'run'), 'utf8').trim().split('\n');
+    const ci = readFileSync(join(REPOSITORY_ROOT, '.ci', 'run'), 'utf8').trim().split('\n');
     expect(ci[ci.length - 1]).toBe(readmeTestCommand());
   });
 
   it('installs at least the oracles .ci/run installs', () => {
     const install = readmeShellBlocks().flat().find((l) => l.includes('apt-get install'));
-    const ci = /apt_packages=\(([^)]*)\)/.exec(readFileSync(join(REPOSITORY, '.ci', 'run'), 'utf8'))![1]!.split(/\s+/);
+    const ci = /apt_packages=\(([^)]*)\)/.exec(readFileSync(join(REPOSITORY_ROOT, '.ci', 'run'), 'utf8'))![1]!.split(/\s+/);
     for (const p of ci) expect(install?.split(/\s+/)).toContain(p);
   });
 

@@ -6,7 +6,6 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Program } from '../asm/program.ts';
 import { checkVariant, loadOriginal } from '../equiv/check-variant.ts';
 import { OBSERVATION_TABLE } from '../equiv/observation-table.ts';
@@ -14,15 +13,12 @@ import { runProof } from '../equiv/proof.ts';
 import { formatExclusions } from '../machine/qemu-exclusions.ts';
 import { runWorldSwitch } from '../worldswitch/scenario.ts';
 import type { TraceSegment } from '../worldswitch/scenario.ts';
-import { listVariants, loadVariant, VARIANTS_DIR } from '../worldswitch/variant.ts';
+import { listVariants, loadVariant, REPOSITORY_ROOT, VARIANTS_DIR } from '../worldswitch/variant.ts';
 import { EXIT_KINDS, GUEST_WIDTHS, generateWorld } from '../worldswitch/world.ts';
 import type { ExitKind, GuestWidth, WorldConfig } from '../worldswitch/world.ts';
 import { definitionStatements, macroCallGraph, macroDefinitions, mermaidCallGraph, normalizedLine } from './macro-graph.ts';
 import { carriedLines, quotedHunks, readSeed, SEED_PATH } from './seed-lines.ts';
 import { variantCode } from './variant-code.ts';
-
-/** The checkout, for paths the report prints (never absolute). */
-export const CHECKOUT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Property runs of the report: fixed, so that the report is reproducible (`hyplab check --runs 200 --seed 20260101`). */
 export const REPORT_RUNS = 200;
@@ -216,7 +212,7 @@ const FIXTURE_DIR = 'test/fixtures/asm';
 
 /** The QEMU oracle test's default case count, as its source states it (HYPLAB_QEMU_CASES overrides it). */
 function qemuCasesPerRun(): number | null {
-  const file = join(CHECKOUT, QEMU_TEST);
+  const file = join(REPOSITORY_ROOT, QEMU_TEST);
   if (!existsSync(file)) return null;
   const m = /HYPLAB_QEMU_CASES\s*\?\?\s*([\d_]+)/.exec(readFileSync(file, 'utf8'));
   return m === null ? null : Number(m[1]!.replace(/_/g, ''));
@@ -246,7 +242,7 @@ export function reportData(): ReportData {
         random: { holds: property('random worlds')?.holds ?? false, runs: property('random worlds')?.runs ?? 0 },
         deltasHold: property('declared deltas')?.holds ?? false,
         deltasOver: verdict.deltasOver,
-        proposal: verdict.proposal.file === undefined ? null : relative(CHECKOUT, verdict.proposal.file),
+        proposal: verdict.proposal.file === undefined ? null : relative(REPOSITORY_ROOT, verdict.proposal.file),
         deltas: verdict.deltas
           .map((d) => ({ value: d.delta.value, change: d.delta.change, why: d.delta.why, happened: d.happened, holds: d.holds }))
           .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0)),
@@ -257,7 +253,7 @@ export function reportData(): ReportData {
       sharedSeedLines: carried.filter((c) => c.present && originalCarried.has(c.quoted.seedLine)).map((c) => c.quoted.seedLine),
     };
   });
-  const bench = join(CHECKOUT, BENCH_RECORD);
+  const bench = join(REPOSITORY_ROOT, BENCH_RECORD);
   measured.bench = existsSync(bench) ? readFileSync(bench, 'utf8') : null;
   return {
     runs: REPORT_RUNS,
@@ -267,7 +263,7 @@ export function reportData(): ReportData {
     notCompared: OBSERVATION_TABLE.filter((r) => r.comparison === 'not compared').map((r) => ({ values: r.values, reason: r.reason })),
     seedQuotes: { file: SEED_PATH, quoted: quoted.map((q) => ({ line: q.seedLine, text: q.text })) },
     oracle: {
-      gnuAsFixtures: readdirSync(join(CHECKOUT, FIXTURE_DIR)).filter((f) => f.endsWith('.S')).length,
+      gnuAsFixtures: readdirSync(join(REPOSITORY_ROOT, FIXTURE_DIR)).filter((f) => f.endsWith('.S')).length,
       fixtureDir: FIXTURE_DIR,
       qemuCasesPerRun: qemuCasesPerRun(),
       exclusions: formatExclusions(),

@@ -15,6 +15,9 @@ import type { Layout } from '../layout/layout.ts';
 import { prepareProgram } from '../machine/image.ts';
 import type { Image } from '../machine/image.ts';
 
+/** The repository's root folder (variants/, proposals/, REPORT.md). */
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
 /** The folder holding every variant: <repo>/variants. */
 export const VARIANTS_DIR = fileURLToPath(new URL('../../variants/', import.meta.url));
 

@@ -2,13 +2,13 @@
 // the README gives is exercised as written.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../../src/worldswitch/variant.ts';
 
-export const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The command lines of every ```sh block in README.md, in order, with their comments removed. */
 export function readmeShellBlocks(): string[][] {
-  const text = readFileSync(`${REPOSITORY}README.md`, 'utf8');
+  const text = readFileSync(join(REPOSITORY_ROOT, 'README.md'), 'utf8');
   return [...text.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) =>
     m[1]!
       .split('\n')

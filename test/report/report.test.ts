@@ -8,16 +8,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assembleFile } from '../../src/asm/assemble.ts';
 import { asmConstants } from '../../src/layout/asm-constants.ts';
-import { CHECKOUT, memoryAccess, REPORT_WORLD_CONFIG, REPORT_WORLD_SEED, reportVariants, statementShape } from '../../src/report/report-data.ts';
+import { memoryAccess, REPORT_WORLD_CONFIG, REPORT_WORLD_SEED, reportVariants, statementShape } from '../../src/report/report-data.ts';
 import { comparedText, MEASURED_END, MEASURED_START, ranges, staleDiff } from '../../src/report/report-markdown.ts';
 import { quotedHunks, readSeed } from '../../src/report/seed-lines.ts';
 import { runWorldSwitch } from '../../src/worldswitch/scenario.ts';
-import { loadVariant, VARIANTS_DIR } from '../../src/worldswitch/variant.ts';
+import { loadVariant, REPOSITORY_ROOT, VARIANTS_DIR } from '../../src/worldswitch/variant.ts';
 import { generateWorld } from '../../src/worldswitch/world.ts';
 import { checkReport } from '../../src/cli/commands/report.ts';
 import { runCli } from '../helpers/cli.ts';
 
-const REPORT = readFileSync(join(CHECKOUT, 'REPORT.md'), 'utf8');
+const REPORT = readFileSync(join(REPOSITORY_ROOT, 'REPORT.md'), 'utf8');
 const work = mkdtempSync(join(tmpdir(), 'hyplab-report-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -101,7 +101,7 @@ describe('numbers recomputed by other routes', () => {
   });
 
   it('the oracle standing counts the GNU as fixtures', () => {
-    const fixtures = readdirSync(join(CHECKOUT, 'test/fixtures/asm')).filter((f) => f.endsWith('.S')).length;
+    const fixtures = readdirSync(join(REPOSITORY_ROOT, 'test/fixtures/asm')).filter((f) => f.endsWith('.S')).length;
     expect(fixtures).toBeGreaterThanOrEqual(40);
     expect(REPORT).toContain(`GNU as 2.40: ${fixtures} fixtures in test/fixtures/asm`);
   });

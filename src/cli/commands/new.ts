@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { fail, originOf } from '../../asm/diagnostics.ts';
 import { parseDeltas } from '../../equiv/deltas.ts';
-import { VARIANTS_DIR } from '../../worldswitch/variant.ts';
+import { REPOSITORY_ROOT } from '../../worldswitch/variant.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { reportFailure } from '../report-errors.ts';
 
@@ -26,7 +26,6 @@ interface NewArgs {
 }
 
 /** The repository: the folder holding variants/ and proposals/. */
-export const REPOSITORY_ROOT = dirname(resolve(VARIANTS_DIR));
 
 /** A variant's name is a folder name: lower-case letters and digits, words joined by single dashes. */
 export const VARIANT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

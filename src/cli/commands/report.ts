@@ -6,7 +6,8 @@
 import type { CommandModule } from 'yargs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CHECKOUT, reportData } from '../../report/report-data.ts';
+import { reportData } from '../../report/report-data.ts';
+import { REPOSITORY_ROOT } from '../../worldswitch/variant.ts';
 import { reportMarkdown, staleDiff } from '../../report/report-markdown.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { reportFailure } from '../report-errors.ts';
@@ -24,7 +25,7 @@ export function reportCommand(io: CliIO, setStatus: (status: number) => void): C
     builder: (y) =>
       y
         .option('check', { type: 'boolean', default: false, describe: 'compare the file with what the code produces; exit 1 with a diff when it is stale' })
-        .option('file', { type: 'string', default: join(CHECKOUT, 'REPORT.md'), describe: 'the report file' })
+        .option('file', { type: 'string', default: join(REPOSITORY_ROOT, 'REPORT.md'), describe: 'the report file' })
         .option('format', { choices: ['markdown', 'json'] as const, default: 'markdown' as const, describe: 'json: print the data on stdout, write nothing' }),
     handler: (args) => {
       setStatus(reportFailure(io, () => report(io, args)));
