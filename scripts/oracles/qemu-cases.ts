@@ -13,6 +13,7 @@ import type { Arbitrary } from 'fast-check';
 import { arbitraryInstruction, textAt } from '../../src/a64/generate.ts';
 import type { GeneratedInstruction } from '../../src/a64/generate.ts';
 import { decode } from '../../src/a64/decode.ts';
+import { HCR_MASK } from '../../src/a64/semantics/exceptions.ts';
 import { applyReservedBits, bit, bits, systemRegisterByName } from '../../src/a64/sysregs.ts';
 import type { SystemRegister } from '../../src/a64/sysregs.ts';
 import type { MemoryOperand } from '../../src/a64/table/loads-stores.ts';
@@ -40,7 +41,7 @@ const SCTLR_EL1_KEPT_CLEAR = bit(0) | bit(1) | bit(3) | bit(4) | bit(24) | bit(2
  * free: it turns stage 2 translation on as if VM were set.
  */
 const HCR_EL2_FREE = bit(1) | bit(2) | bit(3) | bit(4) | bit(5) | bit(9) | bits(11, 10) | bit(19) | bit(32) | bit(33);
-const HCR_EL2_RW = bit(31);
+const HCR_EL2_RW = HCR_MASK.RW;
 /** CPTR_EL2: TFP (FP traps at EL2) and TCPAC (CPACR_EL1 traps) stay clear. */
 const CPTR_EL2_KEPT_CLEAR = bit(10) | bit(31);
 /** CPACR_EL1.FPEN = 0b11: FP and SIMD do not trap at EL1. */

@@ -4,6 +4,7 @@
 // the case that causes it.
 
 import { excludedBits } from '../../src/machine/qemu-exclusions.ts';
+import { EC } from '../../src/a64/semantics/exceptions.ts';
 import type { CaseEnding } from '../../src/machine/qemu-exclusions.ts';
 import { concreteMachine, run } from '../../src/machine/run.ts';
 import { EL1_VECTOR_HVC } from './qemu-cases.ts';
@@ -46,8 +47,7 @@ export interface CheckResult {
 }
 
 const MASK128 = (1n << 128n) - 1n;
-/** ESR_ELx.EC of an HVC from AArch64. */
-const EC_HVC64 = 0x16n;
+const EC_HVC64 = BigInt(EC.hvc64);
 
 /** Runs a batch on the core; a case that faults is recorded and the runner resumes at the next one. */
 export function runOnCore(batch: Batch): { dump: Uint8Array; faults: Map<number, string>; steps: number; ms: number } {

@@ -20,7 +20,8 @@ import { worldImage } from '../worldswitch/host-program.ts';
 import { AARCH32_SPSRS, HOST_SYSREG_SLOTS, SYSREG_SLOTS, catalogRegister } from '../worldswitch/registers.ts';
 import type { WorldSwitchBackend } from '../worldswitch/scenario.ts';
 import type { Variant } from '../worldswitch/variant.ts';
-import { DATA_BASE, EXIT_EC, HYP_STACK_SIZE, RAM_BASE, RAM_SIZE } from '../worldswitch/world.ts';
+import { DATA_BASE, EXIT_EC, HCR_GUEST_FLAGS, HYP_STACK_SIZE, RAM_BASE, RAM_SIZE } from '../worldswitch/world.ts';
+import { HCR_MASK as HCR } from '../a64/semantics/exceptions.ts';
 import type { GuestContext, GuestExit, HostState, Placement, World, WorldConfig } from '../worldswitch/world.ts';
 import { evaluate, symbol, symbolicDomain } from './symbolic.ts';
 import type { Assignment, Term } from './symbolic.ts';
@@ -170,10 +171,8 @@ function valid(name: string, value: Term): Term {
   return S.or(S.and(value, k(~r.res0), 64), k(r.res1), 64);
 }
 
-/** Bits the core acts on in HCR_EL2 (src/a64/semantics/exceptions.ts HCR): constants of the path. */
-const HCR_CORE_BITS = [0, 3, 4, 5, 13, 14, 19, 26, 27, 29, 30, 31].reduce((m, b) => m | (1n << BigInt(b)), 0n);
-/** KVM's HCR_GUEST_FLAGS as world.ts has them: VM, SWIO, FMO, IMO, AMO, TWI, TWE, TSC, TIDCP, TAC, TSW, FB, BSU_IS. */
-const HCR_GUEST_FLAGS = [0, 1, 3, 4, 5, 9, 10, 13, 14, 19, 20, 21, 22].reduce((m, b) => m | (1n << BigInt(b)), 0n);
+/** Bits the core acts on in HCR_EL2: constants of the path. */
+const HCR_CORE_BITS = HCR.VM | HCR.FMO | HCR.IMO | HCR.AMO | HCR.TWI | HCR.TWE | HCR.TSC | HCR.TVM | HCR.TGE | HCR.HCD | HCR.TRVM | HCR.RW;
 const AARCH32_PSR_FIXED = 0x1fn | (1n << 9n) | (1n << 20n) | (1n << 21n);
 
 function hostState(): HostState<Term> {
@@ -270,7 +269,7 @@ export function symbolicWorld(path: ProofPath): World<Term> {
   // The guest cannot change what it cannot write: MPIDR (VMPIDR_EL2 is HYP's) and GICH_HCR.
   run.sysregs.MPIDR_EL1 = vcpu.sysregs.MPIDR_EL1!;
   run.vgic.hcr = vcpu.vgic.hcr;
-  const hcrFlags = (HCR_GUEST_FLAGS | (aarch32 ? 0n : 1n << 31n)) & HCR_CORE_BITS;
+  const hcrFlags = (HCR_GUEST_FLAGS | (aarch32 ? 0n : HCR.RW)) & HCR_CORE_BITS;
   const hcr = valid('hcr_el2', S.or(S.and(sym('vcpu.hcr_el2@init'), k(~HCR_CORE_BITS), 64), k(hcrFlags), 64));
   return {
     seed: -1,

@@ -46,6 +46,8 @@ export function vectorRefusal<V>(image: Image<V>, policy: ExceptionPolicy): (vec
 export const DFSC = {
   /** Synchronous external abort, not on a translation table walk: a physical address nothing answers. */
   externalAbort: 0b010000,
+  /** Translation fault, level 1: a stage-1 walk (`at`) that finds no table. */
+  translationLevel1: 0b000101,
   /** Translation fault, level 3: an IPA outside the stage-2 map (the lab's stage 2 maps exactly its regions). */
   translationLevel3: 0b000111,
   /** Permission fault, level 3: a write to a read-only region under stage 2. */

@@ -372,7 +372,12 @@ export class State<V> {
     return this.given[sysregIndex(r)] === 1;
   }
 
-  /** Adds register i to `touched` (what MRS/MSR do besides the access). */
+  /** Adds a register to `touched` (what MRS/MSR and exception entry do besides the access). */
+  touch(r: SystemRegister): void {
+    this.touchAt(sysregIndex(r));
+  }
+
+  /** `touch` by catalog index. */
   touchAt(i: number): void {
     if (this.seen[i] === 0) {
       this.seen[i] = 1;

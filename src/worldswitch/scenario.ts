@@ -17,7 +17,9 @@ import { diagnostic, originOf } from '../asm/diagnostics.ts';
 import type { Domain } from '../a64/domain.ts';
 import { SymbolicValueError } from '../a64/domain.ts';
 import type { Diagnostic, DiagnosticCode, Origin } from '../asm/diagnostics.ts';
-import { TakeException } from '../a64/semantics/exceptions.ts';
+import { HCR_MASK, TakeException } from '../a64/semantics/exceptions.ts';
+import { ENTRIES } from '../a64/table/index.ts';
+import { DFSC } from '../machine/exception-policy.ts';
 import { hex64, MachineFault } from '../machine/faults.ts';
 import type { Image, Slot } from '../machine/image.ts';
 import { slotAt } from '../machine/image.ts';
@@ -88,8 +90,8 @@ export interface WorldSwitchRun<V = bigint> {
 }
 
 const DEFAULT_MAX_STEPS = 100_000;
-/** ERET's encoding (no operands). */
-const ERET = 0xd69f03e0;
+/** ERET's encoding, from the instruction table (it has no operand fields). */
+const ERET = ENTRIES.find((entry) => entry.id === 'ERET')!.compiled.bits;
 
 /** A failure of the run: caught in runWorldSwitch and reported as its diagnostic. */
 class WorldSwitchFailure extends Error {
@@ -218,7 +220,7 @@ class Scenario<V> {
     const k = (value: bigint): V => D.constant(value, 64);
     const set = (name: string, value: V): void => s.store(catalogRegister(name), value);
     // EL2 as the host kernel leaves it for kvm_call_hyp (variants/README.md, "The host's call").
-    set('hcr_el2', k(1n << 31n));
+    set('hcr_el2', k(HCR_MASK.RW));
     set('vttbr_el2', k(0n));
     set('cptr_el2', k(0n));
     set('hstr_el2', k(0n));
@@ -489,10 +491,9 @@ class Scenario<V> {
   private translate(op: string, va: V): { pa: V } | { fault: number } {
     this.translations++;
     this.result.translations = this.translations;
-    const translationFaultLevel1 = 0b000101;
-    if (this.world.config.parFault && this.translations === 1) return { fault: translationFaultLevel1 };
+    if (this.world.config.parFault && this.translations === 1) return { fault: DFSC.translationLevel1 };
     if (op === 's1e1r' && this.D.decide(this.D.eq(va, this.world.exit.far, 64))) return { pa: this.world.exit.ipa };
-    return { fault: translationFaultLevel1 };
+    return { fault: DFSC.translationLevel1 };
   }
 
   // ----------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 
 import type { Domain } from '../a64/domain.ts';
 import { concreteDomain } from '../a64/domain-concrete.ts';
+import { HCR_MASK } from '../a64/semantics/exceptions.ts';
 import { worldImage } from './host-program.ts';
 import type { Variant } from './variant.ts';
 import type { GuestContext, World } from './world.ts';
@@ -95,7 +96,7 @@ export function expectedHostReturn<V = bigint>(world: World<V>, c: Specification
   out[`${p}.fpsr`] = h.fpsr;
   out[`${p}.fpcr`] = h.fpcr;
   // The EL2 controls as the host had them (variants/README.md, "The host's call").
-  out[`${p}.hcr_el2`] = k(validFor('hcr_el2', 1n << 31n));
+  out[`${p}.hcr_el2`] = k(validFor('hcr_el2', HCR_MASK.RW));
   out[`${p}.vttbr_el2`] = k(0n);
   out[`${p}.cptr_el2`] = k(validFor('cptr_el2', 0n));
   out[`${p}.hstr_el2`] = k(0n);

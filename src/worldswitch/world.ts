@@ -4,7 +4,7 @@
 // build fast-check arbitraries on the same type. Every register value is valid for its register (RES0
 // clear, RES1 set, see registers.ts), so the machine holds exactly what the world says.
 
-import { EC, HCR as HCR_BIT } from '../a64/semantics/exceptions.ts';
+import { EC, HCR_MASK as HCR } from '../a64/semantics/exceptions.ts';
 import { AARCH32_SPSRS, HOST_SYSREG_SLOTS, SYSREG_SLOTS, validFor } from './registers.ts';
 
 export const EXIT_KINDS = ['hvc', 'dabt', 'perm', 'irq'] as const;
@@ -121,10 +121,8 @@ export const RAM_SIZE = 4 * 1024 * 1024;
 export const DATA_BASE = RAM_BASE + 0x0010_0000n;
 export const GICH_SIZE = 0x200;
 
-/** HCR_EL2 bits (Arm ARM D13.2.46). */
-const HCR = Object.fromEntries(Object.entries(HCR_BIT).map(([name, bit]) => [name, 1n << BigInt(bit)])) as Record<keyof typeof HCR_BIT, bigint>;
 /** KVM's HCR_GUEST_FLAGS (kvm_arm.h of the series): stage 2, interrupts routed to EL2, trapped WFI/WFE/SMC/... */
-const HCR_GUEST_FLAGS = HCR.TSC | HCR.TSW | HCR.TWE | HCR.TWI | HCR.VM | HCR.BSU_IS | HCR.FB | HCR.TACR | HCR.AMO | HCR.IMO | HCR.FMO | HCR.SWIO | HCR.TIDCP;
+export const HCR_GUEST_FLAGS = HCR.TSC | HCR.TSW | HCR.TWE | HCR.TWI | HCR.VM | HCR.BSU_IS | HCR.FB | HCR.TACR | HCR.AMO | HCR.IMO | HCR.FMO | HCR.SWIO | HCR.TIDCP;
 
 /** ESR_EL2.EC of the exits (Arm ARM D13.2.37), from the core's one EC table. */
 export const EXIT_EC = { hvc64: EC.hvc64, hvc32: EC.hvc32, dataAbortLower: EC.dataAbortLower } as const;

@@ -53,6 +53,8 @@ export interface Syndrome {
 
 /** HCR_EL2 bit positions (ARMv8.0): those the core acts on, and those a KVM guest is configured with. */
 export const HCR = { VM: 0, SWIO: 1, FMO: 3, IMO: 4, AMO: 5, FB: 9, BSU_IS: 10, TWI: 13, TWE: 14, TSC: 19, TIDCP: 20, TACR: 21, TSW: 22, TVM: 26, TGE: 27, HCD: 29, TRVM: 30, RW: 31 } as const;
+/** The same bits as 64-bit masks (`HCR_MASK.RW` is 1 << 31). */
+export const HCR_MASK = Object.fromEntries(Object.entries(HCR).map(([name, bit]) => [name, 1n << BigInt(bit)])) as Record<keyof typeof HCR, bigint>;
 
 export function hcrBit<V>(s: State<V>, bit: number): boolean {
   const D = s.dom;
@@ -126,17 +128,18 @@ export function TakeException<V>(m: Machine<V>, targetEL: ExceptionLevel, type: 
   const from = s.pstate.EL;
   s.store(banked.spsr, GetPSRFromPSTATE(s));
   s.store(banked.elr, D.constant(preferredReturn, 64));
-  s.touched.add(banked.spsr).add(banked.elr);
+  s.touch(banked.spsr);
+  s.touch(banked.elr);
   if (syndrome !== undefined) {
     s.store(banked.esr, D.constant((BigInt(syndrome.ec) << 26n) | (BigInt(syndrome.il) << 25n) | BigInt(syndrome.iss), 64));
-    s.touched.add(banked.esr);
+    s.touch(banked.esr);
     if (syndrome.far !== undefined) {
       s.store(banked.far, D.constant(syndrome.far, 64));
-      s.touched.add(banked.far);
+      s.touch(banked.far);
     }
     if (syndrome.hpfar !== undefined && targetEL === 2) {
       s.store(REG.hpfar_el2, D.constant(syndrome.hpfar, 64));
-      s.touched.add(REG.hpfar_el2);
+      s.touch(REG.hpfar_el2);
     }
   }
   s.pstate.EL = targetEL;

@@ -7,7 +7,7 @@ import type { CommandModule } from 'yargs';
 import { assembleFile } from '../../asm/assemble.ts';
 import { formatDiagnostic } from '../../asm/diagnostics.ts';
 import { concreteDomain } from '../../a64/domain-concrete.ts';
-import { GetPSRFromPSTATE } from '../../a64/semantics/exceptions.ts';
+import { GetPSRFromPSTATE, HCR_MASK } from '../../a64/semantics/exceptions.ts';
 import type { SystemRegister } from '../../a64/sysregs.ts';
 import { prepareProgram } from '../../machine/image.ts';
 import { concreteMachine, run } from '../../machine/run.ts';
@@ -31,8 +31,8 @@ interface ExecArgs {
 }
 
 const RAM_SIZE = 128 * 1024 * 1024;
-/** HCR_EL2.RW: the EL1 that `--el 1` starts in is AArch64; every other EL2 control stays at reset (0). */
-const HCR_RW = 1n << 31n;
+/** `--el 1` starts an AArch64 EL1 (HCR_EL2.RW); every other EL2 control stays at reset (0). */
+const EL1_START = { hcr_el2: HCR_MASK.RW };
 
 export function execCommand(io: CliIO, setStatus: (status: number) => void): CommandModule<object, ExecArgs> {
   return {
@@ -67,7 +67,7 @@ export function execCommand(io: CliIO, setStatus: (status: number) => void): Com
         reportFailure(io, () => {
           const program = assembleFile(args.file, { includeDirs: args.I, defines: parseDefines(args.D) });
           const image = prepareProgram(program, concreteDomain);
-          const machine = concreteMachine(image, { ramSize: RAM_SIZE, el: args.el, ...(args.el === 1 ? { sysregs: { hcr_el2: HCR_RW } } : {}) });
+          const machine = concreteMachine(image, { ramSize: RAM_SIZE, el: args.el, ...(args.el === 1 ? { sysregs: EL1_START } : {}) });
           const written = recordWrites(machine);
           const result = run(image, machine, { maxSteps: args['max-steps'], trace: args.trace, exceptions: args.exceptions });
           const state = finalState(result, written);
