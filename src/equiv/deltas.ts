@@ -88,7 +88,10 @@ export function covers(declared: string, name: string): boolean {
   return next === undefined || next === '.' || next === '[';
 }
 
+/** What a delta says, wherever it was declared (a test or a caller may give deltas of its own). */
+export type DeclaredDelta = Pick<Delta, 'value' | 'change' | 'why'>;
+
 /** The delta that allows a difference in `name`, if any (extra-region deltas allow only writes). */
-export function deltaFor(deltas: readonly Delta[], name: string, kind: 'value' | 'write'): Delta | undefined {
+export function deltaFor<D extends DeclaredDelta>(deltas: readonly D[], name: string, kind: 'value' | 'write'): D | undefined {
   return deltas.find((d) => covers(d.value, name) && (kind === 'write' ? d.change === 'extra-region' : d.change !== 'extra-region'));
 }

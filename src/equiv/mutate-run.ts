@@ -108,7 +108,7 @@ export function evaluateMutant(variantDir: string, mutant: Mutant, workDir: stri
     const t = performance.now();
     try {
       const nrLr = options.fullPaths ? undefined : (options.nrLr ?? FAST_NR_LR);
-      const p = proveVariant(dir, { originalDir: options.original.dir, deltas: proposal.deltas.map(({ value, change, why }) => ({ value, change, why })), ...(nrLr !== undefined ? { nrLr } : {}) });
+      const p = proveVariant(dir, { originalDir: options.original.dir, deltas: proposal.deltas, ...(nrLr !== undefined ? { nrLr } : {}) });
       result.proof = { status: proofStatus(p.verdict), summary: p.summary, ms: performance.now() - t };
     } catch (e) {
       result.proof = { status: 'not run', summary: `the prover stopped: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, ms: performance.now() - t };

@@ -29,7 +29,7 @@ export function runProof(variant: Variant, original: Variant, deltas: readonly D
   let r: ProofResult;
   try {
     const nrLr = mode === 'quick' ? { nrLr: QUICK_NR_LR } : {};
-    r = proveVariant(variant.dir, { originalDir: original.dir, deltas: deltas.map(({ value, change, why }) => ({ value, change, why })), ...nrLr });
+    r = proveVariant(variant.dir, { originalDir: original.dir, deltas, ...nrLr });
   } catch (e) {
     return { status: 'not run', text: `not run (the prover stopped: ${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
   }

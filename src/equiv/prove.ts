@@ -10,8 +10,7 @@
 // those values make. Where no assignment separates the terms, the verdict is "undecided": the property
 // tests decide, the proof claims nothing.
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Observation } from '../worldswitch/observations.ts';
 import { runWorldSwitch } from '../worldswitch/scenario.ts';
 import type { WorldSwitchRun } from '../worldswitch/scenario.ts';
@@ -24,6 +23,8 @@ import type { World, WorldConfig } from '../worldswitch/world.ts';
 import { AARCH32_GUEST_MODES, AARCH64_GUEST_MODES, PROOF_PLACEMENT, concreteWorld, symbolicBackend, symbolicWorld } from './symbolic-world.ts';
 import type { ProofPath } from './symbolic-world.ts';
 import { evaluate, show, symbolicDomain, symbolsOf } from './symbolic.ts';
+import { deltaFor, proposalOf } from './deltas.ts';
+import type { DeclaredDelta } from './deltas.ts';
 import type { Term } from './symbolic.ts';
 
 export interface ProveOptions {
@@ -39,15 +40,9 @@ export interface ProveOptions {
   /** Decision paths explored per configuration before giving up (default 256). */
   maxDecisionPaths?: number;
   /** Declared deltas (default: read from proposals/ for the variant's name). */
-  deltas?: readonly Delta[];
+  deltas?: readonly DeclaredDelta[];
   /** Stop at the first path with a difference (default true). */
   stopAtFirst?: boolean;
-}
-
-export interface Delta {
-  value: string;
-  change: 'clobbered' | 'differs' | 'extra-region';
-  why: string;
 }
 
 export interface Counterexample {
@@ -97,31 +92,6 @@ export const QUICK_NR_LR: readonly number[] = [1, 2, 3, 4, 64];
 
 /** Observed values that are code addresses: compared as symbols of each variant's own image. */
 const CODE_ADDRESSES: Readonly<Record<string, 'hostReturn' | 'vectors'>> = { 'host-return.pc': 'hostReturn', 'host-return.vbar_el2': 'vectors' };
-
-// ------------------------------------------------------------------------------------------------
-// Declared deltas
-
-/**
- * The deltas declared for `variant`: the ```json deltas block of each proposal that realises it (the
- * file named after it, or whose "## Variant" section names it first; proposals/README.md).
- */
-export function declaredDeltas(variant: string, proposalsDir: string = join(VARIANTS_DIR, '..', 'proposals')): Delta[] {
-  if (!existsSync(proposalsDir)) return [];
-  const out: Delta[] = [];
-  for (const file of readdirSync(proposalsDir).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
-    const text = readFileSync(join(proposalsDir, file), 'utf8');
-    const section = /^## Variants?\n([\s\S]*?)(?=^## )/m.exec(text)?.[1] ?? '';
-    const realised = /`variants\/([^/`]+)\/`/.exec(section)?.[1];
-    if (basename(file, '.md') !== variant && realised !== variant) continue;
-    const block = /^```json deltas\n([\s\S]*?)^```/m.exec(text);
-    if (block !== null) out.push(...(JSON.parse(block[1]!) as Delta[]));
-  }
-  return out;
-}
-
-function deltaFor(deltas: readonly Delta[], value: string): Delta | undefined {
-  return deltas.find((d) => value === d.value || value.startsWith(`${d.value}.`) || value.startsWith(`${d.value}[`));
-}
 
 // ------------------------------------------------------------------------------------------------
 // Paths
@@ -221,7 +191,7 @@ interface PathRun {
   path: string;
 }
 
-function compare(r: PathRun, variant: Variant, original: Variant, deltas: readonly Delta[]): ProofDifference[] {
+function compare(r: PathRun, variant: Variant, original: Variant, deltas: readonly DeclaredDelta[]): ProofDifference[] {
   const out: ProofDifference[] = [];
   const ctxO = specificationContext(original);
   const ctxV = specificationContext(variant);
@@ -234,7 +204,7 @@ function compare(r: PathRun, variant: Variant, original: Variant, deltas: readon
   const v = observed(r.variant);
   const names = new Set([...Object.keys(o), ...Object.keys(v)]);
   for (const name of names) {
-    const delta = deltaFor(deltas, name);
+    const delta = deltaFor(deltas, name, 'value');
     const a = o[name] === undefined ? undefined : relocated(name, o[name]!, ctxO);
     const b = v[name] === undefined ? undefined : relocated(name, v[name]!, ctxV);
     const same = a === b;
@@ -248,7 +218,7 @@ function compare(r: PathRun, variant: Variant, original: Variant, deltas: readon
   // Against the specification: the variant's own observations (original's are checked by its own proof).
   const spec = expected(r.world, ctxV);
   for (const [name, e] of Object.entries(spec)) {
-    if (deltaFor(deltas, name) !== undefined) continue;
+    if (deltaFor(deltas, name, 'value') !== undefined) continue;
     const got = v[name];
     if (got === undefined || wide(got) !== wide(e)) out.push({ value: name, against: 'specification', original: show(wide(e)), variant: got === undefined ? '(not observed)' : show(wide(got)), path: r.path });
   }
@@ -316,7 +286,7 @@ export function proveVariant(variantDir: string, options: ProveOptions = {}): Pr
   const started = performance.now();
   const variant = loadVariant(resolve(variantDir));
   const original = loadVariant(options.originalDir ?? join(VARIANTS_DIR, 'original'));
-  const deltas = options.deltas ?? declaredDeltas(variant.name);
+  const deltas = options.deltas ?? proposalOf(variant.name).deltas;
   const backendO = symbolicBackend(original);
   const backendV = symbolicBackend(variant);
   const differences: ProofDifference[] = [];

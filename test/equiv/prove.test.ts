@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { editedOriginal } from '../helpers/original-copy.ts';
-import { declaredDeltas, proveVariant } from '../../src/equiv/prove.ts';
+import { proveVariant } from '../../src/equiv/prove.ts';
+import { proposalOf } from '../../src/equiv/deltas.ts';
 import type { ProofResult, ProveOptions } from '../../src/equiv/prove.ts';
 import { runWorldSwitch } from '../../src/worldswitch/scenario.ts';
 import { listVariants, loadVariant, VARIANTS_DIR } from '../../src/worldswitch/variant.ts';
@@ -118,9 +119,9 @@ describe('honesty', () => {
   });
 
   it('deltas are read from the ```json deltas block of the proposal naming the variant', () => {
-    const deltas = declaredDeltas('slim-host-vcpu');
+    const deltas = proposalOf('slim-host-vcpu').deltas;
     expect(deltas.length).toBeGreaterThan(0);
     expect(deltas.every((d) => d.change === 'extra-region' || d.change === 'clobbered' || d.change === 'differs')).toBe(true);
-    expect(declaredDeltas('original')).toEqual([]);
+    expect(proposalOf('original').deltas).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // loudly where the tools are missing and fails when HYPLAB_REQUIRE_ORACLES=1 (as in CI).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { describeWithOracle, oraclesRequired, which } from './oracle.ts';

@@ -4,7 +4,7 @@
 // routing by HCR_EL2.{IMO,FMO,AMO,TGE} and PSTATE masks, and the HCR_EL2/CPTR_EL2/CPACR_EL1 traps.
 
 import { describe, expect, it } from 'vitest';
-import { BASE, expectFault, machineFor, prepare, runSnippet, runUntilEnd, sysreg } from './helpers.ts';
+import { BASE, expectFault, machineFor, prepare, runSnippet, sysreg } from './helpers.ts';
 import { run } from '../../src/machine/run.ts';
 import type { RunOptions } from '../../src/machine/run.ts';
 import { accessSyndrome } from '../../src/machine/exception-policy.ts';
