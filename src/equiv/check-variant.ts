@@ -18,7 +18,7 @@ import { loadVariant, VARIANTS_DIR } from '../worldswitch/variant.ts';
 import type { Variant } from '../worldswitch/variant.ts';
 import { EXIT_KINDS, GUEST_WIDTHS, generateWorld } from '../worldswitch/world.ts';
 import type { World, WorldConfig } from '../worldswitch/world.ts';
-import { compareRuns, observe } from './compare.ts';
+import { compareRuns, differsFromOriginal, observe } from './compare.ts';
 import type { Difference, Observed, WorldComparison } from './compare.ts';
 import { explain } from './counterexample.ts';
 import type { Explanation } from './counterexample.ts';
@@ -152,7 +152,7 @@ export function checkVariant(variant: Variant, options: CheckOptions): Verdict {
     const o = cache.get(world);
     const c = compareRuns(variant, original, world, variant === original ? o : observe(variant, world), o, proposal.deltas);
     const seen = new Set<Delta>();
-    for (const d of c.allowed) if (d.kind === 'extra-region' || c.variant.values[d.name] !== c.original.values[d.name]) seen.add(d.delta!);
+    for (const d of c.allowed) if (d.kind === 'extra-region' || differsFromOriginal(c, d.name)) seen.add(d.delta!);
     for (const d of seen) happened.set(d, (happened.get(d) ?? 0) + 1);
     return c;
   };

@@ -45,8 +45,3 @@ export const OBSERVATION_TABLE: readonly ObservationRow[] = [
   { values: 'AArch32 sysregs and banked SPSRs at the entry of a 64-bit guest', comparison: 'not compared', reason: 'a 64-bit guest has no AArch32 state (its vcpu fields are still compared)' },
   { values: 'EL2 PSTATE, x0-x30 and SP_EL2 while HYP runs', comparison: 'not compared', reason: 'internal to HYP; observed only where the guest or host resumes' },
 ];
-
-/** The compared row an observation name falls under (undefined: the table misses it). */
-export function rowOf(name: string): ObservationRow | undefined {
-  return OBSERVATION_TABLE.find((r) => r.pattern?.test(name));
-}

@@ -462,7 +462,3 @@ export function show(t: Term): string {
       return `{${[...t.segments].reverse().map((s) => (s.kind === 'c' ? `0x${s.value.toString(16)}:${s.width}` : s.lo === 0 && s.width === s.atom.width ? show(s.atom) : `${show(s.atom)}[${s.lo + s.width - 1}:${s.lo}]`)).join(' : ')}}`;
   }
 }
-
-export function isConstant(t: Term): t is ConstTerm {
-  return t.kind === 'const';
-}
