@@ -39,3 +39,14 @@ export function conditionOtherNames(cond: number): readonly string[] {
 export function invertCondition(cond: number): number {
   return cond ^ 1;
 }
+
+/**
+ * The inverse of a condition as written, in the same spelling family (hs -> lo, cs -> cc); undefined
+ * for al and nv (no inverse that branches) and for a name GNU as does not know.
+ */
+export function invertedConditionName(name: string): string | undefined {
+  const cond = BY_NAME.get(name);
+  if (cond === undefined || cond >= 14) return undefined;
+  const names = CONDITION_NAMES[invertCondition(cond)]!;
+  return names[CONDITION_NAMES[cond]!.indexOf(name)] ?? names[0];
+}

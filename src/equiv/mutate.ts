@@ -5,6 +5,9 @@
 // two lines), so line numbers of the mutant equal the original's.
 
 import { systemRegisterByName } from '../a64/sysregs.ts';
+import { splitOperands } from '../a64/assemble.ts';
+import { invertedConditionName } from '../a64/conditions.ts';
+import { SYSREG_SLOTS } from '../worldswitch/registers.ts';
 
 /** The operators, in enumeration order, with what each does. */
 export const MUTATION_OPERATORS = {
@@ -36,9 +39,6 @@ export interface Mutant {
 /** The slot families an index constant may move within: name -> value, for neighbours by value. */
 export type SlotFamilies = Record<string, Map<string, number>>;
 
-/** The index constants every variant's layout provides (variants/README.md). */
-export const SYSREG_SLOTS = ['MPIDR_EL1', 'CSSELR_EL1', 'SCTLR_EL1', 'ACTLR_EL1', 'CPACR_EL1', 'TTBR0_EL1', 'TTBR1_EL1', 'TCR_EL1', 'ESR_EL1', 'AFSR0_EL1', 'AFSR1_EL1', 'FAR_EL1', 'MAIR_EL1', 'VBAR_EL1', 'CONTEXTIDR_EL1', 'TPIDR_EL0', 'TPIDRRO_EL0', 'TPIDR_EL1', 'AMAIR_EL1', 'CNTKCTL_EL1', 'DACR32_EL2', 'IFSR32_EL2', 'FPEXC32_EL2', 'DBGVCR32_EL2'] as const;
-
 /** The slot families of a layout's defines (`asmConstants(layout).defines`): SysReg members and KVM_SPSR_*. */
 export function slotFamilies(defines: Record<string, string>): SlotFamilies {
   const family = (names: string[]): Map<string, number> => {
@@ -50,7 +50,7 @@ export function slotFamilies(defines: Record<string, string>): SlotFamilies {
     return out;
   };
   return {
-    sysreg: family([...SYSREG_SLOTS]),
+    sysreg: family(SYSREG_SLOTS.map((s) => s.slot)),
     spsr: family(Object.keys(defines).filter((n) => /^KVM_SPSR_[A-Z0-9]+$/.test(n))),
   };
 }
@@ -58,11 +58,6 @@ export function slotFamilies(defines: Record<string, string>): SlotFamilies {
 // ------------------------------------------------------------------------------------------------
 // Reading a source line
 
-/** Condition codes and their inverses (Arm ARM C1.2.4: flipping bit 0 of cond). */
-const INVERSE_CONDITION: Readonly<Record<string, string>> = {
-  eq: 'ne', ne: 'eq', cs: 'cc', cc: 'cs', hs: 'lo', lo: 'hs', mi: 'pl', pl: 'mi',
-  vs: 'vc', vc: 'vs', hi: 'ls', ls: 'hi', ge: 'lt', lt: 'ge', gt: 'le', le: 'gt',
-};
 const INVERSE_BRANCH: Readonly<Record<string, string>> = { cbz: 'cbnz', cbnz: 'cbz', tbz: 'tbnz', tbnz: 'tbz' };
 
 /** Saves: stores of registers (the stack or a context). */
@@ -99,24 +94,6 @@ export function readInstruction(text: string, inBlockComment = false): SourceIns
 
 function render(i: SourceInstruction, mnemonic: string, operands: string): string {
   return `${i.prefix}${mnemonic}${i.gap || (operands ? '\t' : '')}${operands}${i.comment}`;
-}
-
-/** Operands split at top-level commas (not inside brackets or parentheses), each trimmed. */
-export function splitOperands(operands: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let k = 0; k < operands.length; k++) {
-    const c = operands[k]!;
-    if (c === '[' || c === '(') depth++;
-    else if (c === ']' || c === ')') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(operands.slice(start, k).trim());
-      start = k + 1;
-    }
-  }
-  if (operands.trim() !== '') out.push(operands.slice(start).trim());
-  return out;
 }
 
 /** Which lines start inside a block comment. */
@@ -256,7 +233,8 @@ const sysregSlot: LineOperator = (i, line, context) => {
 const branch: LineOperator = (i, line) => {
   const m = i.mnemonic.toLowerCase();
   const cond = /^b\.(\w\w)$/.exec(m);
-  const to = cond !== null ? (INVERSE_CONDITION[cond[1]!] !== undefined ? `b.${INVERSE_CONDITION[cond[1]!]}` : undefined) : INVERSE_BRANCH[m];
+  const inverse = cond === null ? undefined : invertedConditionName(cond[1]!);
+  const to = cond !== null ? (inverse === undefined ? undefined : `b.${inverse}`) : INVERSE_BRANCH[m];
   if (to === undefined) return [];
   return [{ operator: 'branch', line, description: `${m} -> ${to}`, edits: [[line, render(i, to, i.operands)]] }];
 };
