@@ -1,5 +1,6 @@
 // The options that choose one world switch (--exit, --guest, --seed), shared by `run`, `trace` and `diff`,
-// and the check that turns a bad value into a usage error (exit 2) before anything runs.
+// and the checks (shared by every command that takes them) that turn a bad value into a usage error
+// (exit 2) before anything runs.
 
 import type { Argv } from 'yargs';
 import { listVariants, resolveVariantDir } from '../worldswitch/variant.ts';
@@ -26,6 +27,17 @@ export function worldProblem(argv: { seed?: unknown; exit?: unknown; guest?: unk
   if (argv.exit !== undefined && !(EXIT_KINDS as readonly unknown[]).includes(argv.exit)) return `--exit must be one of ${EXIT_KINDS.join(', ')}`;
   if (argv.guest !== undefined && !(GUEST_WIDTHS as readonly unknown[]).includes(argv.guest)) return `--guest must be one of ${GUEST_WIDTHS.join(', ')}`;
   return undefined;
+}
+
+/** What is wrong with a count option (--runs, --limit): it must be a positive integer. */
+export function countProblem(option: string, value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? undefined : `${option} must be a positive integer, not ${String(value)}`;
+}
+
+/** What is wrong with fast-check's --seed (given), or undefined: it must be a 32-bit integer. */
+export function propertySeedProblem(seed: unknown): string | undefined {
+  if (seed === undefined || (typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= -0x8000_0000 && seed <= 0x7fff_ffff)) return undefined;
+  return `--seed must be a 32-bit integer, not ${String(seed)}`;
 }
 
 /** What is wrong with a variant argument (a name under variants/ or a folder), or undefined. */

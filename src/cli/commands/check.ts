@@ -14,6 +14,7 @@ import { githubAnnotations, holds, junit, verdictJson, verdictText } from '../..
 import { PROOF_MODES, runProof } from '../../equiv/proof.ts';
 import type { ProofMode } from '../../equiv/proof.ts';
 import { listVariants, loadVariant, resolveVariantDir, VARIANTS_DIR } from '../../worldswitch/variant.ts';
+import { countProblem, propertySeedProblem, variantProblem } from '../world-options.ts';
 import { AsmError, formatDiagnostic } from '../../asm/diagnostics.ts';
 import { join } from 'node:path';
 import { EXIT, type CliIO } from '../io.ts';
@@ -53,16 +54,15 @@ export function checkCommand(io: CliIO, setStatus: (status: number) => void): Co
 }
 
 function usageProblem(argv: { variants?: unknown; runs?: unknown; seed?: unknown; path?: unknown }): string | undefined {
-  const runs = argv.runs;
-  if (typeof runs !== 'number' || !Number.isSafeInteger(runs) || runs < 1) return `--runs must be a positive integer, not ${String(runs)}`;
-  const seed = argv.seed;
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < -0x8000_0000 || seed > 0x7fff_ffff)) return `--seed must be a 32-bit integer, not ${String(seed)}`;
+  const problem = countProblem('--runs', argv.runs) ?? propertySeedProblem(argv.seed);
+  if (problem !== undefined) return problem;
   if (argv.path !== undefined) {
     if (typeof argv.path !== 'string' || !/^\d+(:\d+)*$/.test(argv.path)) return `--path must be fast-check's path (numbers separated by ':'), not ${String(argv.path)}`;
-    if (seed === undefined) return '--path replays a run of one seed: give --seed too';
+    if (argv.seed === undefined) return '--path replays a run of one seed: give --seed too';
   }
   for (const v of (argv.variants as unknown[] | undefined) ?? []) {
-    if (typeof v !== 'string' || resolveVariantDir(v) === undefined) return `no variant '${String(v)}': name one of ${listVariants().join(', ') || '(none found)'} or a folder holding hyp.S and layout.ts`;
+    const bad = variantProblem(v);
+    if (bad !== undefined) return bad;
   }
   return undefined;
 }

@@ -11,7 +11,8 @@ import { MUTATION_OPERATORS, OPERATOR_NAMES, mutantLabel } from '../../equiv/mut
 import type { MutationOperator } from '../../equiv/mutate.ts';
 import { agrees, killRates, mutateVariant } from '../../equiv/mutate-run.ts';
 import type { MutantResult, MutationReport } from '../../equiv/mutate-run.ts';
-import { listVariants, resolveVariantDir } from '../../worldswitch/variant.ts';
+import { resolveVariantDir } from '../../worldswitch/variant.ts';
+import { countProblem, propertySeedProblem, variantProblem } from '../world-options.ts';
 import { EXIT, type CliIO } from '../io.ts';
 import { startProgress } from '../progress.ts';
 import type { Progress } from '../progress.ts';
@@ -48,25 +49,20 @@ export function mutateCommand(io: CliIO, setStatus: (status: number) => void): C
           return true;
         }),
     handler: (args) => {
-      if (usageProblem(args) !== undefined) return;
       setStatus(mutate(io, args));
     },
   };
 }
 
 function usageProblem(argv: { variant?: unknown; limit?: unknown; runs?: unknown; seed?: unknown; operators?: unknown }): string | undefined {
-  const positive = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
-  if (!positive(argv.runs)) return `--runs must be a positive integer, not ${String(argv.runs)}`;
-  if (argv.limit !== undefined && !positive(argv.limit)) return `--limit must be a positive integer, not ${String(argv.limit)}`;
-  const seed = argv.seed;
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < -0x8000_0000 || seed > 0x7fff_ffff)) return `--seed must be a 32-bit integer, not ${String(seed)}`;
+  const problem = countProblem('--runs', argv.runs) ?? (argv.limit !== undefined ? countProblem('--limit', argv.limit) : undefined) ?? propertySeedProblem(argv.seed);
+  if (problem !== undefined) return problem;
   if (argv.operators !== undefined) {
     const names = typeof argv.operators === 'string' ? argv.operators.split(',').map((s) => s.trim()) : [];
     const unknown = names.filter((n) => !(n in MUTATION_OPERATORS));
     if (names.length === 0 || unknown.length > 0) return `--operators: unknown operator(s) ${unknown.join(', ') || String(argv.operators)}; choose from ${OPERATOR_NAMES.join(', ')}`;
   }
-  if (typeof argv.variant !== 'string' || resolveVariantDir(argv.variant) === undefined) return `no variant '${String(argv.variant)}': name one of ${listVariants().join(', ') || '(none found)'} or a folder holding hyp.S and layout.ts`;
-  return undefined;
+  return variantProblem(argv.variant);
 }
 
 function mutate(io: CliIO, args: MutateArgs): number {
