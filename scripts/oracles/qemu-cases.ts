@@ -13,7 +13,8 @@ import type { Arbitrary } from 'fast-check';
 import { arbitraryInstruction, textAt } from '../../src/a64/generate.ts';
 import type { GeneratedInstruction } from '../../src/a64/generate.ts';
 import { decode } from '../../src/a64/decode.ts';
-import { HCR_MASK } from '../../src/a64/semantics/exceptions.ts';
+import { AARCH64_MODE, HCR_MASK } from '../../src/a64/semantics/exceptions.ts';
+import { CONDITION_NAMES } from '../../src/a64/conditions.ts';
 import { applyReservedBits, bit, bits, systemRegisterByName } from '../../src/a64/sysregs.ts';
 import type { SystemRegister } from '../../src/a64/sysregs.ts';
 import type { MemoryOperand } from '../../src/a64/table/loads-stores.ts';
@@ -99,7 +100,7 @@ const READ_ONLY_NAMES = ['currentel', 'nzcv', 'daif', 'spsel', 'midr_el1', 'mpid
 // The case
 
 export type EntryMode = 'EL2h' | 'EL2t' | 'EL1h' | 'EL1t';
-const MODE_BITS: Readonly<Record<EntryMode, bigint>> = { EL2h: 0b01001n, EL2t: 0b01000n, EL1h: 0b00101n, EL1t: 0b00100n };
+const MODE_BITS = (mode: EntryMode): bigint => BigInt(AARCH64_MODE[mode]);
 
 export interface InitialState {
   x: bigint[];
@@ -159,7 +160,7 @@ export const DATA_AREA_BYTES = 256;
 export const EL1_VECTOR_HVC = 0x100;
 
 export function entrySPSR(init: InitialState): bigint {
-  return (BigInt(init.nzcv) << 28n) | (BigInt(init.daif) << 6n) | MODE_BITS[init.mode];
+  return (BigInt(init.nzcv) << 28n) | (BigInt(init.daif) << 6n) | MODE_BITS(init.mode);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -270,7 +271,7 @@ const memoryStep: Arbitrary<Step> = fc
   })
   .filter((s): s is Step => s !== undefined);
 
-const CONDITIONS = ['eq', 'ne', 'cs', 'cc', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al', 'nv'];
+const CONDITIONS = CONDITION_NAMES.map((names) => names[0]!);
 
 const branchStep: Arbitrary<Step> = fc
   .tuple(
@@ -325,7 +326,7 @@ function endAt(el: 1 | 2): Arbitrary<CaseEnd> {
 
 /** SPSR_EL2 for an eret from EL2 into `mode`, with random NZCV and DAIF. */
 function eretSPSR(mode: EntryMode): Arbitrary<bigint> {
-  return fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([nzcv, daif]) => (BigInt(nzcv) << 28n) | (BigInt(daif) << 6n) | MODE_BITS[mode]);
+  return fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([nzcv, daif]) => (BigInt(nzcv) << 28n) | (BigInt(daif) << 6n) | MODE_BITS(mode));
 }
 
 const elOf = (mode: EntryMode): 1 | 2 => (mode.startsWith('EL2') ? 2 : 1);

@@ -2,20 +2,16 @@
 // machine with semihosting on stdout, with a timeout (a hanging batch must not hang the caller).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { which } from './which.ts';
 
 /** The Debian package that provides qemu-system-aarch64. */
 export const INSTALL_QEMU = 'apt-get install -y --no-install-recommends qemu-system-arm';
 
 export function findQemu(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir === '') continue;
-    const candidate = join(dir, 'qemu-system-aarch64');
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
+  return which('qemu-system-aarch64');
 }
 
 /** The machine the oracle models: EL2 (virtualization=on, no EL3), a Cortex-A57, 128 MiB. */

@@ -2,23 +2,14 @@
 // it the test is skipped loudly (what, why, the command that un-skips it), and with
 // HYPLAB_REQUIRE_ORACLES=1 (as .ci/run sets) the missing tool is a failing test instead.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'vitest';
+import { which } from '../../scripts/oracles/which.ts';
+
+export { which };
 
 /** True when CI demands the oracles: a missing tool is then a failure, not a skip. */
 export function oraclesRequired(): boolean {
   return process.env.HYPLAB_REQUIRE_ORACLES === '1';
-}
-
-/** Finds an executable on PATH, or undefined. */
-export function which(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 export interface Oracle<T> {

@@ -168,8 +168,9 @@ export function choose<V>(D: Domain<V>, value: V, width: number, candidates: rea
   return undefined;
 }
 
-/** SPSR.M[4:0] values of AArch64 states: EL0t, EL1t, EL1h, EL2t, EL2h. */
-const AARCH64_MODES = [0b00000, 0b00100, 0b00101, 0b01000, 0b01001] as const;
+/** SPSR.M[4:0] of the AArch64 states, by name (EL and the stack pointer: t = SP_EL0, h = SP_ELx). */
+export const AARCH64_MODE = { EL0t: 0b00000, EL1t: 0b00100, EL1h: 0b00101, EL2t: 0b01000, EL2h: 0b01001 } as const;
+const AARCH64_MODES = Object.values(AARCH64_MODE);
 /** AArch32 modes an EL1/EL0 can return to: usr (EL0); fiq, irq, svc, abt, und, sys (EL1). */
 const AARCH32_MODES = [0x10, 0x11, 0x12, 0x13, 0x17, 0x1b, 0x1f] as const;
 

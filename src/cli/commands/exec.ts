@@ -7,7 +7,7 @@ import type { CommandModule } from 'yargs';
 import { assembleFile } from '../../asm/assemble.ts';
 import { formatDiagnostic } from '../../asm/diagnostics.ts';
 import { concreteDomain } from '../../a64/domain-concrete.ts';
-import { GetPSRFromPSTATE, HCR_MASK } from '../../a64/semantics/exceptions.ts';
+import { AARCH64_MODE, GetPSRFromPSTATE, HCR_MASK } from '../../a64/semantics/exceptions.ts';
 import type { SystemRegister } from '../../a64/sysregs.ts';
 import { prepareProgram } from '../../machine/image.ts';
 import { concreteMachine, run } from '../../machine/run.ts';
@@ -123,7 +123,8 @@ function shown(m: Machine<bigint>, r: SystemRegister): bigint {
 /** Shown with the general registers or the FP unit, not among the system registers. */
 const SHOWN_ELSEWHERE = new Set<SystemRegister>([REG.sp_el0, REG.sp_el1, REG.sp_el2, REG.fpcr, REG.fpsr]);
 
-const MODE_NAMES = ['EL0t', '', '', '', 'EL1t', 'EL1h', '', '', 'EL2t', 'EL2h'];
+/** The AArch64 state's name by SPSR.M (PSTATE.EL << 2 | PSTATE.SP). */
+const MODE_NAMES = new Map<number, string>(Object.entries(AARCH64_MODE).map(([name, m]) => [m, name]));
 
 interface FinalState {
   status: string;
@@ -152,7 +153,7 @@ function finalState(result: RunResult<bigint>, written: Set<bigint>): FinalState
   const memory: Record<string, string> = {};
   for (const a of [...written].sort((x, y) => (x < y ? -1 : 1))) memory[hex(a, 64)] = hex(m.memory.load(a, 8), 64);
   const p = s.pstate;
-  const mode = p.nRW === 1 ? 'AArch32' : (MODE_NAMES[(p.EL << 2) | p.SP] ?? '?') + (p.IL ? ' IL' : '');
+  const mode = p.nRW === 1 ? 'AArch32' : (MODE_NAMES.get((p.EL << 2) | p.SP) ?? '?') + (p.IL ? ' IL' : '');
   return {
     status: result.status,
     steps: result.steps,
