@@ -12,9 +12,16 @@ import { AsmError, diagnostic, type Diagnostic, type DiagnosticCode, type Origin
 import type { Instruction, Program, ProgramSymbol, Relocation, RelocationType, Section } from './program.ts';
 import type { AsmContext, EncodedInstruction, ExprValue } from '../a64/context.ts';
 import { ExprError, ExpressionCache, evaluateNode, describe, shapeOf, type ExprEnv, type Shape, type ShapeEnv, type Value } from './expr.ts';
-import { decodeStringBody, isSymbolName, lexLine, parseStatement, scrub, skipString, splitTopLevel, unquote, type SourceStatement, type StatementParts } from './lexer.ts';
+import { decodeStringBody, isSymbolName, lexLine, NAME_CHAR_CLASS, NAME_START_CLASS, parseStatement, scrub, skipString, splitTopLevel, unquote, type SourceStatement, type StatementParts } from './lexer.ts';
 import { MacroError, bindArguments, compileTemplate, expandTemplate, parseMacroHeader, readArgument, type MacroDefinition, type Template } from './macros.ts';
 import { SectionBuilder, SectionLimitError, type LiteralEntry } from './sections.ts';
+
+/** `ldr xN, =expr`: the register and the literal's expression. */
+const LITERAL_LOAD = new RegExp(`^([${NAME_CHAR_CLASS}]+)\\s*,\\s*=(.*)$`, 's');
+/** A section name as GNU as takes one unquoted (names and dashes: .text.hyp-init). */
+const SECTION_NAME = new RegExp(`^[${NAME_CHAR_CLASS}-]+$`);
+/** `.irp name, values...` / `.irpc name values`: the parameter name and the rest. */
+const IRP_PARAMETER = new RegExp(`^([${NAME_START_CLASS}][${NAME_CHAR_CLASS}]*)\\s*(?:,\\s*|\\s+|$)(.*)$`, 's');
 
 /** A line after the C preprocessor, with where it came from. */
 export interface LogicalLine {
@@ -718,7 +725,7 @@ export class Assembler {
     section.alignForInstruction();
     const offset = section.reserve(4);
     let operands = parts.operands;
-    const literal = operands.includes('=') ? /^([A-Za-z0-9_.$]+)\s*,\s*=(.*)$/s.exec(operands) : null;
+    const literal = operands.includes('=') ? LITERAL_LOAD.exec(operands) : null;
     if (literal && parts.word.toLowerCase() === 'ldr') {
       const entry = this.literal(literal[1]!, literal[2]!.trim(), stmt, section);
       operands = `${literal[1]}, ${entry.label}`;
@@ -791,7 +798,7 @@ export class Assembler {
     const args = splitTopLevel(operands);
     const rawName = args[0] ?? '';
     const name = rawName.startsWith('"') ? unquote(rawName) : rawName;
-    if (!/^[A-Za-z0-9_.$\u0080-\uffff-]+$/.test(name)) throw new AsmError(diagnostic('HL0402', `${word} needs a section name, found '${operands}'`, stmt.origin));
+    if (!SECTION_NAME.test(name)) throw new AsmError(diagnostic('HL0402', `${word} needs a section name, found '${operands}'`, stmt.origin));
     const flagsArg = args[1];
     let flags: string | undefined;
     if (flagsArg !== undefined) {
@@ -1125,7 +1132,7 @@ export class Assembler {
       return (body) => this.repeat('.rept', body, Number(n), stmt);
     }
     const text = scrub(operands);
-    const m = /^([A-Za-z_.$\u0080-\uffff][A-Za-z0-9_.$\u0080-\uffff]*)\s*(?:,\s*|\s+|$)(.*)$/s.exec(text);
+    const m = IRP_PARAMETER.exec(text);
     if (!m) throw new AsmError(diagnostic('HL0402', `${word} needs a parameter name, found '${operands}'`, stmt.origin));
     const param = m[1]!;
     const rest = m[2]!;

@@ -116,7 +116,7 @@ function tokenize(text: string): Token[] {
       }
       if (isNameChar(after)) {
         let stop = end;
-        while (stop < text.length && /[A-Za-z0-9_.$]/.test(text[stop]!)) stop++;
+        while (stop < text.length && isNameChar(text[stop])) stop++;
         throw new ExprError('HL0304', `bad number '${text.slice(i, stop)}'`);
       }
       let value: bigint;

@@ -31,6 +31,10 @@ export function isNameStart(c: string | undefined): boolean {
   return c !== undefined && c.length === 1 && nameClass(c.charCodeAt(0)) === 1;
 }
 
+/** The same classes for regular expressions: the characters that may start a name, and continue one. */
+export const NAME_START_CLASS = 'A-Za-z_.$\\u0080-\\uffff';
+export const NAME_CHAR_CLASS = `0-9${NAME_START_CLASS}`;
+
 /** A whole symbol name as GNU as reads one: a name start, then name characters. */
 export function isSymbolName(text: string): boolean {
   if (text.length === 0 || nameClass(text.charCodeAt(0)) !== 1) return false;
@@ -235,8 +239,8 @@ export function parseStatement(text: string): StatementParts {
 
 const LEADING_BLANKS = /[ \t]*/y;
 /** `name:` and the blanks after it (no blank before the colon). */
-const LABEL = /([A-Za-z0-9_.$\u0080-\uffff]+):[ \t]*/y;
-const NAME = /[A-Za-z0-9_.$\u0080-\uffff]*/y;
+const LABEL = new RegExp(`([${NAME_CHAR_CLASS}]+):[ \\t]*`, 'y');
+const NAME = new RegExp(`[${NAME_CHAR_CLASS}]*`, 'y');
 const NON_BLANKS = /[^ \t]*/y;
 
 /**

@@ -7,7 +7,7 @@
 // - parameter names are read greedily with `.` as a name character (`\n.lo` is parameter `n.lo`);
 //   an unknown `\name` stays as written; `\(...)` copies its content; `\@` is the invocation count.
 
-import { isNameChar, isNameStart, scrub, skipString } from './lexer.ts';
+import { isNameChar, isNameStart, isSymbolName, scrub, skipString } from './lexer.ts';
 import type { SourceStatement } from './lexer.ts';
 
 export interface MacroParameter {
@@ -123,7 +123,7 @@ export function bindArguments(macro: MacroDefinition, operands: string): Map<str
   while (i < text.length) {
     let scan = i;
     while (scan < text.length && !' \t,";()'.includes(text[scan]!) && text[scan] !== '=') scan++;
-    if (text[scan] === '=' && scan > i && isNameStart(text[i]) && /^[A-Za-z0-9_.$\u0080-\uffff]+$/.test(text.slice(i, scan))) {
+    if (text[scan] === '=' && scan > i && isSymbolName(text.slice(i, scan))) {
       const pname = text.slice(i, scan);
       const parameter = macro.parameters.find((p) => p.name === pname);
       if (parameter === undefined) throw new MacroError('HL0208', `parameter named '${pname}' does not exist for macro '${macro.name}'`);
