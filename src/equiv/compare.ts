@@ -9,13 +9,12 @@
 // So is the frame rule broken: a run that does not complete, a store outside the regions.
 
 import type { Diagnostic } from '../asm/diagnostics.ts';
-import { runWorldSwitch } from '../worldswitch/scenario.ts';
+import { observationsOf, runWorldSwitch } from '../worldswitch/scenario.ts';
 import type { TraceSegment, WorldSwitchRun } from '../worldswitch/scenario.ts';
 import type { Observation } from '../worldswitch/observations.ts';
-import { expectedGuestEntry, expectedGuestRetry, expectedHostReturn, expectedVcpuAtExit, specificationContext } from '../worldswitch/specification.ts';
+import { CODE_ADDRESSES, expectedObservations, specificationContext } from '../worldswitch/specification.ts';
 import type { Variant } from '../worldswitch/variant.ts';
 import type { World } from '../worldswitch/world.ts';
-import { worldImage } from '../worldswitch/host-program.ts';
 import { deltaFor } from './deltas.ts';
 import type { Delta } from './deltas.ts';
 
@@ -37,7 +36,7 @@ export function observe(variant: Variant, world: World, keepTrace = false): Obse
   // The trace (one entry per step, its register and memory writes) costs no more than an untraced
   // interpreted run, and it is where host-context stores are seen.
   const run = runWorldSwitch(variant, world, { trace: true });
-  const values: Observation = { ...run.guestEntry, ...run.guestRetry, ...run.hostReturn };
+  const values = observationsOf(run);
   return {
     variant: variant.name,
     values,
@@ -106,22 +105,9 @@ export interface WorldComparison {
 
 /** The specification's values for this world, as the variant's layout names its constants. */
 export function expectedValues(variant: Variant, world: World, observed: Observed): Observation {
-  return {
-    ...expectedGuestEntry(world),
-    ...(observed.values['guest-retry.pc'] !== undefined || (world.config.exit === 'perm' && world.config.parFault) ? expectedGuestRetry(world) : {}),
-    ...expectedHostReturn(world, specificationContext(variant)),
-    ...expectedVcpuAtExit(world),
-  };
+  const retry = observed.values['guest-retry.pc'] !== undefined || (world.config.exit === 'perm' && world.config.parFault);
+  return expectedObservations(world, specificationContext(variant), retry);
 }
-
-/**
- * Observed values that are addresses in a variant's own code: each image places its code differently,
- * so they compare as offsets from the variant's own symbol (the specification checks them absolutely).
- */
-const CODE_ADDRESSES: Record<string, (v: Variant) => bigint> = {
-  'host-return.pc': (v) => worldImage(v).host.returned,
-  'host-return.vbar_el2': (v) => v.symbols.__kvm_hyp_vector,
-};
 
 /**
  * Whether original writes the same host-context field: the same path, or one path ends with the other
@@ -170,7 +156,7 @@ export function compareRuns(variant: Variant, original: Variant, world: World, v
   for (const name of new Set([...Object.keys(o.values), ...Object.keys(v.values)])) {
     if (specified.has(name)) continue;
     const code = CODE_ADDRESSES[name];
-    const expected = code !== undefined && o.values[name] !== undefined ? o.values[name]! - code(original) + code(variant) : o.values[name];
+    const expected = code !== undefined && o.values[name] !== undefined ? o.values[name]! - specificationContext(original)[code] + specificationContext(variant)[code] : o.values[name];
     if (v.values[name] !== expected) record({ name, kind: 'pairwise', expected, actual: v.values[name] }, 'value');
   }
   // Host-context fields original never writes.

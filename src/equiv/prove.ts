@@ -12,9 +12,9 @@
 
 import { join, resolve } from 'node:path';
 import type { Observation } from '../worldswitch/observations.ts';
-import { runWorldSwitch } from '../worldswitch/scenario.ts';
+import { observationsOf, runWorldSwitch } from '../worldswitch/scenario.ts';
 import type { WorldSwitchRun } from '../worldswitch/scenario.ts';
-import { expectedGuestEntry, expectedGuestRetry, expectedHostReturn, expectedVcpuAtExit, specificationContext } from '../worldswitch/specification.ts';
+import { CODE_ADDRESSES, expectedObservations, specificationContext } from '../worldswitch/specification.ts';
 import type { SpecificationContext } from '../worldswitch/specification.ts';
 import { loadVariant, VARIANTS_DIR } from '../worldswitch/variant.ts';
 import type { Variant } from '../worldswitch/variant.ts';
@@ -90,8 +90,6 @@ const S = symbolicDomain;
  */
 export const QUICK_NR_LR: readonly number[] = [1, 2, 3, 4, 64];
 
-/** Observed values that are code addresses: compared as symbols of each variant's own image. */
-const CODE_ADDRESSES: Readonly<Record<string, 'hostReturn' | 'vectors'>> = { 'host-return.pc': 'hostReturn', 'host-return.vbar_el2': 'vectors' };
 
 // ------------------------------------------------------------------------------------------------
 // Paths
@@ -166,10 +164,6 @@ function wide(t: Term): Term {
   return t.width === 128 ? t : S.zeroExtend(t, t.width, 128);
 }
 
-function observed(run: WorldSwitchRun<Term>): Observation<Term> {
-  return { ...(run.guestEntry ?? {}), ...(run.guestRetry ?? {}), ...(run.hostReturn ?? {}) };
-}
-
 /** A code address as the name of what it points to in its own image (images differ in size). */
 function relocated(name: string, t: Term, context: SpecificationContext): Term {
   const key = CODE_ADDRESSES[name];
@@ -178,9 +172,7 @@ function relocated(name: string, t: Term, context: SpecificationContext): Term {
 }
 
 function expected(world: World<Term>, context: SpecificationContext): Observation<Term> {
-  const out: Observation<Term> = { ...expectedGuestEntry(world, S), ...expectedHostReturn(world, context, S), ...expectedVcpuAtExit(world, S) };
-  if (world.config.exit === 'perm' && world.config.parFault) Object.assign(out, expectedGuestRetry(world));
-  return out;
+  return expectedObservations(world, context, world.config.exit === 'perm' && world.config.parFault, S);
 }
 
 interface PathRun {
@@ -200,8 +192,8 @@ function compare(r: PathRun, variant: Variant, original: Variant, deltas: readon
     for (const w of run.strayWrites) out.push({ value: `frame.0x${w.address.toString(16)}`, against: 'specification', original: who === 'original' ? 'stray write' : '', variant: who === 'variant' ? `stray ${w.bytes}-byte write at pc 0x${w.pc.toString(16)}` : '', path: r.path });
   }
   if (out.length > 0) return out;
-  const o = observed(r.original);
-  const v = observed(r.variant);
+  const o = observationsOf(r.original);
+  const v = observationsOf(r.variant);
   const names = new Set([...Object.keys(o), ...Object.keys(v)]);
   for (const name of names) {
     const delta = deltaFor(deltas, name, 'value');
@@ -244,8 +236,8 @@ function separate(a: Term, b: Term, decisions: readonly [Term, boolean][], tries
 }
 
 function counterexample(d: ProofDifference, r: PathRun, variant: Variant, original: Variant): Counterexample | undefined {
-  const o = observed(r.original);
-  const v = observed(r.variant);
+  const o = observationsOf(r.original);
+  const v = observationsOf(r.variant);
   const spec = d.against === 'specification' ? expected(r.world, specificationContext(variant)) : undefined;
   const a = spec !== undefined ? spec[d.value] : o[d.value];
   const b = v[d.value];
@@ -256,7 +248,7 @@ function counterexample(d: ProofDifference, r: PathRun, variant: Variant, origin
   // Confirm on the concrete core: both variants on the world these values make.
   const co = runWorldSwitch(original, world);
   const cv = runWorldSwitch(variant, world);
-  const valueOf = (run: WorldSwitchRun): bigint | undefined => ({ ...run.guestEntry, ...run.guestRetry, ...run.hostReturn })[d.value];
+  const valueOf = (run: WorldSwitchRun): bigint | undefined => observationsOf(run)[d.value];
   const x = spec !== undefined ? evaluate(a, env) : valueOf(co);
   const y = valueOf(cv);
   const key = CODE_ADDRESSES[d.value];

@@ -89,6 +89,11 @@ export interface WorldSwitchRun<V = bigint> {
   machine?: Machine<V>;
 }
 
+/** What a run observed, as one set: the guest entry, the guest retry and the host return. */
+export function observationsOf<V>(run: WorldSwitchRun<V>): Observation<V> {
+  return { ...run.guestEntry, ...run.guestRetry, ...run.hostReturn };
+}
+
 const DEFAULT_MAX_STEPS = 100_000;
 /** ERET's encoding, from the instruction table (it has no operand fields). */
 const ERET = ENTRIES.find((entry) => entry.id === 'ERET')!.compiled.bits;

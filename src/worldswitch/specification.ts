@@ -180,6 +180,18 @@ export function mismatches<V>(expected: Observation<V>, actual: Observation<V>):
 }
 
 /** The specification's context for a variant: its exit codes, the host's return address, its vectors. */
+/**
+ * Observed values that are addresses in a variant's own code, and the context field each is: images
+ * place their code differently, so variants compare them relative to their own (the specification
+ * checks them absolutely).
+ */
+export const CODE_ADDRESSES: Readonly<Record<string, 'hostReturn' | 'vectors'>> = { 'host-return.pc': 'hostReturn', 'host-return.vbar_el2': 'vectors' };
+
+/** Everything the specification says of a world switch; the PAR_EL1.F retry only when `retry`. */
+export function expectedObservations<V = bigint>(world: World<V>, c: SpecificationContext, retry: boolean, D: Domain<V> = concrete<V>()): Observation<V> {
+  return { ...expectedGuestEntry(world, D), ...(retry ? expectedGuestRetry(world) : {}), ...expectedHostReturn(world, c, D), ...expectedVcpuAtExit(world, D) };
+}
+
 export function specificationContext(variant: Variant): SpecificationContext {
   return {
     exitCodes: { irq: variant.layout.value('ARM_EXCEPTION_IRQ'), trap: variant.layout.value('ARM_EXCEPTION_TRAP') },
