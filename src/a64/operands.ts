@@ -73,7 +73,7 @@ export function absoluteImmediate(text: string, env: OperandEnv, rule: Immediate
  * symbol and the addend alone for a global one, and tells the linker nothing. hyplab writes the same
  * bytes and warns. An undefined symbol has no value at all (the assembler names it: HL0301).
  */
-export function numberOf(value: ExprValue, text: string, env: OperandEnv, rule: ImmediateRule = {}): bigint {
+function numberOf(value: ExprValue, text: string, env: OperandEnv, rule: ImmediateRule = {}): bigint {
   if (value.kind === 'absolute') return value.value;
   if (value.section === undefined) throw new OperandError('HL0305', `immediate '${text}' must be ${rule.requirement ?? 'an absolute expression'}`);
   if (!rule.placeAsOffset) throw new OperandError('HL0305', `immediate '${text}' is a place; this operand needs a constant (GNU as: constant expression required)`);

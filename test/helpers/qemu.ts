@@ -5,8 +5,6 @@
 import { INSTALL_QEMU, findQemu } from '../../scripts/oracles/qemu.ts';
 import { describeWithOracle } from './oracle.ts';
 
-export { INSTALL_QEMU };
-
 export const qemu = findQemu();
 
 /** `describe` for tests that compare against QEMU (test/helpers/oracle.ts: skipped loudly without it). */

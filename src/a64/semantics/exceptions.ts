@@ -78,7 +78,7 @@ export function GetPSRFromPSTATE<V>(s: State<V>): V {
 }
 
 /** The vector an exception of `type` to `targetEL` enters from the current state: VBAR_ELx + group + offset. */
-export function vectorAddress<V>(s: State<V>, targetEL: ExceptionLevel, type: ExceptionType): bigint {
+function vectorAddress<V>(s: State<V>, targetEL: ExceptionLevel, type: ExceptionType): bigint {
   let offset = VECTOR_OFFSET[type];
   if (targetEL > s.pstate.EL) offset += lowerELIsAArch32(s, targetEL) ? VECTOR_GROUP.lowerAArch32 : VECTOR_GROUP.lowerAArch64;
   else offset += s.pstate.SP === 1 ? VECTOR_GROUP.currentSPx : VECTOR_GROUP.currentSP0;
@@ -87,7 +87,7 @@ export function vectorAddress<V>(s: State<V>, targetEL: ExceptionLevel, type: Ex
 }
 
 /** What an exception is, in words, for events and diagnostics. */
-export function describeException(type: ExceptionType, syndrome: Syndrome | undefined): string {
+function describeException(type: ExceptionType, syndrome: Syndrome | undefined): string {
   if (type !== 'sync') return type.toUpperCase();
   const name = syndrome === undefined ? undefined : EC_NAMES[syndrome.ec];
   return `${name ?? 'synchronous exception'}${syndrome === undefined ? '' : ` (ESR EC 0x${syndrome.ec.toString(16).padStart(2, '0')})`}`;

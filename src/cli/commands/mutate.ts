@@ -18,7 +18,7 @@ import { startProgress } from '../progress.ts';
 import type { Progress } from '../progress.ts';
 
 /** The CI run count of the property tests. */
-export const MUTATE_DEFAULT_RUNS = 1000;
+const MUTATE_DEFAULT_RUNS = 1000;
 
 interface MutateArgs {
   variant?: string;
@@ -120,7 +120,7 @@ function percent(n: number, d: number): string {
   return d === 0 ? '-' : `${((100 * n) / d).toFixed(1)}%`;
 }
 
-export function summaryText(report: MutationReport): string {
+function summaryText(report: MutationReport): string {
   const k = killRates(report.results);
   const lines = [
     `mutants of ${report.variant}: ${k.total} run of ${report.enumerated} enumerated; ${k.stillborn} stillborn (do not assemble), ${k.live} live`,

@@ -28,7 +28,7 @@ interface NewArgs {
 /** The repository: the folder holding variants/ and proposals/. */
 
 /** A variant's name is a folder name: lower-case letters and digits, words joined by single dashes. */
-export const VARIANT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const VARIANT_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_NAME_LENGTH = 64;
 
 /** Notes about the old variant stay with it: the new variant's prose is its proposal. */
@@ -84,7 +84,7 @@ function newProblem(argv: { name?: unknown; from?: unknown; force?: unknown; roo
   return undefined;
 }
 
-export interface RenamedLine {
+interface RenamedLine {
   file: string;
   line: number;
   before: string;
@@ -106,7 +106,7 @@ export interface NewVariant {
 }
 
 /** `variants/FROM` (a path naming the old variant's folder) and `proposals/FROM.md`, with their new names. */
-export function renameReferences(text: string, from: string, name: string): string {
+function renameReferences(text: string, from: string, name: string): string {
   const escaped = from.replace(/[-]/g, '\\-');
   return text.replace(new RegExp(`(^|[^\\w-])variants/${escaped}(?![\\w-])`, 'g'), `$1variants/${name}`).replace(new RegExp(`(^|[^\\w-])proposals/${escaped}\\.md\\b`, 'g'), `$1proposals/${name}.md`);
 }
@@ -161,7 +161,7 @@ function removeQuietly(path: string): void {
 }
 
 /** Creates variants/NAME and proposals/NAME.md under `root` (replacing them: the caller checked --force); each appears whole or not at all. */
-export function createVariant(root: string, from: string, name: string): NewVariant {
+function createVariant(root: string, from: string, name: string): NewVariant {
   const source = join(root, 'variants', from);
   const target = join(root, 'variants', name);
   const proposal = join(root, 'proposals', `${name}.md`);
