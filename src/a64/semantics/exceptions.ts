@@ -174,6 +174,12 @@ const AARCH64_MODES = Object.values(AARCH64_MODE);
 /** AArch32 modes an EL1/EL0 can return to: usr (EL0); fiq, irq, svc, abt, und, sys (EL1). */
 const AARCH32_MODES = [0x10, 0x11, 0x12, 0x13, 0x17, 0x1b, 0x1f] as const;
 
+/** The state an SPSR.M of an implemented mode returns to: AArch32 or not, and its EL. */
+function returnTarget(mode: number): { aarch32: boolean; targetEL: ExceptionLevel } {
+  const aarch32 = (mode & 0x10) !== 0;
+  return { aarch32, targetEL: (aarch32 ? (mode === 0x10 ? 0 : 1) : mode >> 2) as ExceptionLevel };
+}
+
 /**
  * IllegalExceptionReturn(spsr): why returning with this SPSR.M from the current EL is illegal, or
  * undefined when it is legal. `mode` is undefined for an SPSR.M no implemented state has (EL3, hyp, mon,
@@ -182,8 +188,7 @@ const AARCH32_MODES = [0x10, 0x11, 0x12, 0x13, 0x17, 0x1b, 0x1f] as const;
 function illegalReturn<V>(s: State<V>, mode: number | undefined): string | undefined {
   const el = s.pstate.EL;
   if (mode === undefined) return 'SPSR.M is not a mode this PE implements';
-  const aarch32 = (mode & 0x10) !== 0;
-  const targetEL = aarch32 ? (mode === 0x10 ? 0 : 1) : mode >> 2;
+  const { aarch32, targetEL } = returnTarget(mode);
   if (targetEL > el) return `the return is to EL${targetEL}, higher than EL${el}`;
   if (targetEL === 1 && el === 2 && hcrBit(s, HCR.TGE)) return 'the return is to EL1 while HCR_EL2.TGE is set';
   // ELUsingAArch32 of EL1 is fixed by HCR_EL2.RW; an AArch32 EL1 has an AArch32 EL0.
@@ -219,8 +224,7 @@ export function ExceptionReturn<V>(m: Machine<V>, pc: bigint): void {
     m.record('eret', `illegal eret at EL${el} (${illegal}): PSTATE.IL set, PC ${hex64(target)}`, pc);
     return;
   }
-  const aarch32 = (mode! & 0x10) !== 0;
-  const targetEL = (aarch32 ? (mode === 0x10 ? 0 : 1) : mode! >> 2) as ExceptionLevel;
+  const { aarch32, targetEL } = returnTarget(mode!);
   s.pstate.IL = D.decide(D.extract(spsr, 20, 20)) ? 1 : 0;
   s.pstate.EL = targetEL;
   s.pstate.nRW = aarch32 ? 1 : 0;
