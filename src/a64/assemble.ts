@@ -12,6 +12,7 @@ import { ENTRIES_BY_MNEMONIC } from './table/index.ts';
 import { fixedFields, insertFields } from './pattern.ts';
 import type { Fields } from './pattern.ts';
 import { gprByName } from './registers.ts';
+import { immediateBody } from './operands.ts';
 /**
  * Splits operand text at top-level commas: `[x1, #16]!` and `(1 << 3)` stay whole, and so does a
  * shift or extend such as `lsl #12`. An empty operand text gives no operands.
@@ -138,10 +139,7 @@ export function writtenShape(token: string, env: OperandEnv): WrittenShape {
     const view = SIMD_VIEW.exec(name);
     return view === null ? 'other' : (view[1]!.toUpperCase() as WrittenShape);
   }
-  // As immediateText in operands.ts reads an immediate: `#` optional, not a register, not an address.
-  const body = token.startsWith('#') ? token.slice(1).trim() : token;
-  if (body === '' || body.startsWith('[') || env.registerName(body) !== undefined) return 'other';
-  return 'immediate';
+  return immediateBody(token, env) === undefined ? 'other' : 'immediate';
 }
 
 export function shapeFits(shape: OperandShape | undefined, written: WrittenShape): boolean {

@@ -39,14 +39,21 @@ export function hex(value: bigint): string {
   return value < 0n ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
 }
 
-/** Text of an immediate: without its `#`, or undefined when it is not one (a register, a shift...). */
-function immediateText(text: string, env: OperandEnv): string {
+/** Text of an immediate without its `#`, or undefined when it is not one (nothing, a register, an address). */
+export function immediateBody(text: string, env: OperandEnv): string | undefined {
   const t = text.trim();
   const body = t.startsWith('#') ? t.slice(1).trim() : t;
-  if (body === '') throw mismatch('expected an immediate');
-  if (env.registerName(body) !== undefined) throw mismatch(`expected an immediate, found register '${body}'`);
-  if (/^\[/.test(body)) throw mismatch('expected an immediate');
+  if (body === '' || body.startsWith('[') || env.registerName(body) !== undefined) return undefined;
   return body;
+}
+
+/** immediateBody, or the mismatch that says what was found instead. */
+function immediateText(text: string, env: OperandEnv): string {
+  const body = immediateBody(text, env);
+  if (body !== undefined) return body;
+  const t = text.trim();
+  const found = t.startsWith('#') ? t.slice(1).trim() : t;
+  throw mismatch(env.registerName(found) !== undefined ? `expected an immediate, found register '${found}'` : 'expected an immediate');
 }
 
 /** How an immediate operand takes a place (a label, a section name) instead of a number. */
